@@ -1,0 +1,76 @@
+import type { PaymentEvent, PaymentEventType } from './events.ts';
+import { formatMoney } from './money.ts';
+
+/** The steps a customer is told about. One notification per step per order. */
+export const NOTIFICATION_STEPS = [
+  'created',
+  'processing',
+  'succeeded',
+  'failed',
+  'expired',
+  'late-success',
+  'amount-mismatch',
+] as const;
+export type NotificationStep = (typeof NOTIFICATION_STEPS)[number];
+
+export interface Notification {
+  /** `${orderId}:${step}`: the id itself makes a second notification for the same step impossible. */
+  readonly id: string;
+  readonly customerId: string;
+  readonly orderId: string;
+  readonly step: NotificationStep;
+  readonly message: string;
+  readonly eventId: string;
+  readonly createdAt: string;
+}
+
+function stepFor(type: PaymentEventType): NotificationStep {
+  switch (type) {
+    case 'payment.created':
+      return 'created';
+    case 'payment.processing':
+      return 'processing';
+    case 'payment.succeeded':
+      return 'succeeded';
+    case 'payment.failed':
+      return 'failed';
+    case 'payment.expired':
+      return 'expired';
+    case 'payment.late_succeeded':
+      return 'late-success';
+    case 'payment.amount_mismatch':
+      return 'amount-mismatch';
+  }
+}
+
+function messageFor(step: NotificationStep, amount: string): string {
+  switch (step) {
+    case 'created':
+      return `Your payment of ${amount} has been started.`;
+    case 'processing':
+      return `Your payment of ${amount} is processing.`;
+    case 'succeeded':
+      return `Your payment of ${amount} was successful.`;
+    case 'failed':
+      return `Your payment of ${amount} failed. No money was taken; you can try again.`;
+    case 'expired':
+      return `Your payment of ${amount} was not completed in time and has expired.`;
+    case 'late-success':
+      return `We received ${amount} after your order expired; it will be refunded.`;
+    case 'amount-mismatch':
+      return `We received ${amount}, which does not match your order; it will be refunded.`;
+  }
+}
+
+export function notificationFor(event: PaymentEvent, now: Date): Notification {
+  const step = stepFor(event.type);
+  return {
+    id: `${event.orderId}:${step}`,
+    customerId: event.customerId,
+    orderId: event.orderId,
+    step,
+    message: messageFor(step, formatMoney(event.amount)),
+    eventId: event.id,
+    createdAt: now.toISOString(),
+  };
+}

@@ -1,0 +1,255 @@
+import type { PaymentEvent, PaymentEventType } from './events.ts';
+import { formatMoney, type Money, sameMoney } from './money.ts';
+
+export const PAYMENT_STATUSES = ['created', 'processing', 'succeeded', 'failed', 'expired'] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+/** Where an observation came from; recorded on every timeline entry. */
+export const TRANSITION_SOURCES = ['api', 'client', 'webhook', 'status-check', 'reconcile'] as const;
+export type TransitionSource = (typeof TRANSITION_SOURCES)[number];
+
+export type GatewayName = 'razorpay';
+
+/** Facts about an order that need a person or a later process (the refund flow) to act on. */
+export type OrderFlag = 'late-success' | 'amount-mismatch' | 'refund-required';
+
+export interface TimelineEntry {
+  readonly at: string;
+  readonly source: TransitionSource;
+  /** `transition` moves the status; the others record money that arrived but could not be accepted as success. */
+  readonly kind: 'transition' | 'late-success' | 'amount-mismatch';
+  readonly from: PaymentStatus | null;
+  readonly to: PaymentStatus;
+  readonly paymentId?: string;
+  readonly detail?: string;
+}
+
+export interface Order {
+  readonly id: string;
+  readonly customerId: string;
+  readonly amount: Money;
+  readonly description: string | null;
+  readonly notes: Readonly<Record<string, string>>;
+  readonly status: PaymentStatus;
+  readonly gateway: { readonly name: GatewayName; readonly orderId: string | null };
+  /** The payment that settled the order, or the latest attempt seen. */
+  readonly paymentId: string | null;
+  readonly flags: readonly OrderFlag[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly timeline: readonly TimelineEntry[];
+  /** Bumped on every change; adapters may use it for optimistic checks. */
+  readonly version: number;
+}
+
+/** What some source saw of the payment. Applying the same observation twice changes nothing. */
+export type PaymentObservation =
+  | { readonly status: 'processing'; readonly source: TransitionSource; readonly paymentId?: string }
+  | {
+      readonly status: 'succeeded';
+      readonly source: TransitionSource;
+      readonly paymentId: string;
+      /** What the gateway says was paid; compared with the order before success is accepted. */
+      readonly paid: Money;
+    }
+  | {
+      readonly status: 'failed';
+      readonly source: TransitionSource;
+      readonly paymentId?: string;
+      readonly reason?: string;
+    }
+  | { readonly status: 'expired'; readonly source: TransitionSource };
+
+export type ApplyResult =
+  | { readonly outcome: 'changed'; readonly order: Order; readonly events: readonly PaymentEvent[] }
+  | { readonly outcome: 'unchanged'; readonly reason: string }
+  | { readonly outcome: 'rejected'; readonly reason: string };
+
+export const TERMINAL_STATUSES: readonly PaymentStatus[] = ['succeeded', 'failed', 'expired'];
+
+export function isTerminal(status: PaymentStatus): boolean {
+  return TERMINAL_STATUSES.includes(status);
+}
+
+/**
+ * Forward-only, as gateways advise. `failed → succeeded` is allowed because the user may retry in the same checkout
+ * or the gateway may capture late; nothing leaves `succeeded` or `expired` (a success after expiry is recorded and
+ * flagged instead, see applyObservation).
+ */
+const ALLOWED: Readonly<Record<PaymentStatus, readonly PaymentStatus[]>> = {
+  created: ['processing', 'succeeded', 'failed', 'expired'],
+  processing: ['succeeded', 'failed', 'expired'],
+  failed: ['succeeded'],
+  succeeded: [],
+  expired: [],
+};
+
+export function canTransition(from: PaymentStatus, to: PaymentStatus): boolean {
+  return ALLOWED[from].includes(to);
+}
+
+export interface NewOrderInput {
+  readonly id: string;
+  readonly customerId: string;
+  readonly amount: Money;
+  readonly description?: string | null;
+  readonly notes?: Readonly<Record<string, string>>;
+  readonly gateway: GatewayName;
+  readonly now: Date;
+}
+
+export function newOrder(input: NewOrderInput): { order: Order; events: PaymentEvent[] } {
+  const at = input.now.toISOString();
+  const order: Order = {
+    id: input.id,
+    customerId: input.customerId,
+    amount: input.amount,
+    description: input.description ?? null,
+    notes: input.notes ?? {},
+    status: 'created',
+    gateway: { name: input.gateway, orderId: null },
+    paymentId: null,
+    flags: [],
+    createdAt: at,
+    updatedAt: at,
+    timeline: [{ at, source: 'api', kind: 'transition', from: null, to: 'created' }],
+    version: 1,
+  };
+  return { order, events: [eventFor(order, 'payment.created', 'api', at)] };
+}
+
+/** Idempotent: the first gateway order id wins, so a retried create never re-points an order. */
+export function attachGatewayOrder(order: Order, gatewayOrderId: string, now: Date): Order | null {
+  if (order.gateway.orderId !== null) return null;
+  return {
+    ...order,
+    gateway: { ...order.gateway, orderId: gatewayOrderId },
+    updatedAt: now.toISOString(),
+    version: order.version + 1,
+  };
+}
+
+/** Whether an order older than `maxAgeSeconds` at `now` has run out of time to be paid. */
+export function isPastMaxAge(order: Order, now: Date, maxAgeSeconds: number): boolean {
+  return now.getTime() - Date.parse(order.createdAt) >= maxAgeSeconds * 1000;
+}
+
+/**
+ * The state machine. Pure: the caller persists `order` and `events` together (one transaction with an outbox).
+ * Duplicates and stale observations come back `unchanged`; impossible ones `rejected`, for the caller to log.
+ */
+export function applyObservation(order: Order, obs: PaymentObservation, now: Date): ApplyResult {
+  const at = now.toISOString();
+  if (obs.status === 'succeeded') {
+    if (!sameMoney(obs.paid, order.amount)) return recordMismatch(order, obs, at);
+    if (order.status === 'succeeded') {
+      return obs.paymentId === order.paymentId
+        ? { outcome: 'unchanged', reason: 'already succeeded with this payment' }
+        : { outcome: 'rejected', reason: `already succeeded with payment ${order.paymentId}` };
+    }
+    if (order.status === 'expired') return recordLateSuccess(order, obs, at);
+  } else if (obs.status === order.status) {
+    return { outcome: 'unchanged', reason: `already ${order.status}` };
+  }
+  if (!canTransition(order.status, obs.status)) {
+    return { outcome: 'rejected', reason: `${order.status} → ${obs.status} is not allowed` };
+  }
+  const paymentId = 'paymentId' in obs && obs.paymentId ? obs.paymentId : order.paymentId;
+  const entry: TimelineEntry = {
+    at,
+    source: obs.source,
+    kind: 'transition',
+    from: order.status,
+    to: obs.status,
+    ...(paymentId ? { paymentId } : {}),
+    ...(obs.status === 'failed' && obs.reason ? { detail: obs.reason } : {}),
+  };
+  const next: Order = {
+    ...order,
+    status: obs.status,
+    paymentId,
+    updatedAt: at,
+    timeline: [...order.timeline, entry],
+    version: order.version + 1,
+  };
+  return { outcome: 'changed', order: next, events: [eventFor(next, `payment.${obs.status}`, obs.source, at)] };
+}
+
+function recordMismatch(
+  order: Order,
+  obs: Extract<PaymentObservation, { status: 'succeeded' }>,
+  at: string,
+): ApplyResult {
+  const seen = order.timeline.some((e) => e.kind === 'amount-mismatch' && e.paymentId === obs.paymentId);
+  if (seen) return { outcome: 'unchanged', reason: 'amount mismatch already recorded for this payment' };
+  const next: Order = {
+    ...order,
+    flags: withFlags(order.flags, 'amount-mismatch', 'refund-required'),
+    updatedAt: at,
+    timeline: [
+      ...order.timeline,
+      {
+        at,
+        source: obs.source,
+        kind: 'amount-mismatch',
+        from: order.status,
+        to: order.status,
+        paymentId: obs.paymentId,
+        detail: `paid ${formatMoney(obs.paid)}, order is ${formatMoney(order.amount)}`,
+      },
+    ],
+    version: order.version + 1,
+  };
+  const event = {
+    ...eventFor(next, 'payment.amount_mismatch', obs.source, at),
+    paymentId: obs.paymentId,
+    amount: obs.paid,
+  };
+  return { outcome: 'changed', order: next, events: [{ ...event, id: `${event.id}:${obs.paymentId}` }] };
+}
+
+function recordLateSuccess(
+  order: Order,
+  obs: Extract<PaymentObservation, { status: 'succeeded' }>,
+  at: string,
+): ApplyResult {
+  if (order.flags.includes('late-success')) return { outcome: 'unchanged', reason: 'late success already recorded' };
+  const next: Order = {
+    ...order,
+    paymentId: obs.paymentId,
+    flags: withFlags(order.flags, 'late-success', 'refund-required'),
+    updatedAt: at,
+    timeline: [
+      ...order.timeline,
+      {
+        at,
+        source: obs.source,
+        kind: 'late-success',
+        from: 'expired',
+        to: 'expired',
+        paymentId: obs.paymentId,
+        detail: 'paid after the order expired; to be refunded',
+      },
+    ],
+    version: order.version + 1,
+  };
+  return { outcome: 'changed', order: next, events: [eventFor(next, 'payment.late_succeeded', obs.source, at)] };
+}
+
+function withFlags(flags: readonly OrderFlag[], ...add: OrderFlag[]): OrderFlag[] {
+  return [...new Set([...flags, ...add])];
+}
+
+function eventFor(order: Order, type: PaymentEventType, source: TransitionSource, at: string): PaymentEvent {
+  return {
+    id: `${order.id}:${type}`,
+    type,
+    orderId: order.id,
+    customerId: order.customerId,
+    amount: order.amount,
+    status: order.status,
+    paymentId: order.paymentId,
+    source,
+    occurredAt: at,
+  };
+}

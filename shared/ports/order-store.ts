@@ -1,0 +1,57 @@
+import type { PaymentEvent } from '../domain/events.ts';
+import type { Order, PaymentStatus } from '../domain/order.ts';
+
+/** Binds an Idempotency-Key to the request it first came with. */
+export interface IdempotencyRecord {
+  readonly customerId: string;
+  readonly key: string;
+  /** A digest of the request body; the same key with another body is a conflict. */
+  readonly fingerprint: string;
+}
+
+export type CreateOrderResult =
+  | { readonly kind: 'created'; readonly order: Order }
+  | { readonly kind: 'existing'; readonly order: Order }
+  | { readonly kind: 'conflict' };
+
+/** What a read-modify-write wants to commit: the new order and the events it causes, written together. */
+export interface OrderChange {
+  readonly order: Order;
+  readonly events: readonly PaymentEvent[];
+}
+
+export interface OrderQuery {
+  readonly customerId: string;
+  readonly status?: PaymentStatus;
+  /** Inclusive lower and exclusive upper bound on createdAt (ISO 8601). */
+  readonly createdFrom?: string;
+  readonly createdTo?: string;
+  readonly limit: number;
+  /** Opaque, from a previous page's `nextCursor`. */
+  readonly cursor?: string;
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly nextCursor: string | null;
+}
+
+export interface OrderStore {
+  /**
+   * Creates the order, its idempotency record and its events in one transaction. If the key was used before:
+   * the same fingerprint returns the existing order, another fingerprint is a conflict. Nothing is written then.
+   */
+  create(order: Order, idempotency: IdempotencyRecord, events: readonly PaymentEvent[]): Promise<CreateOrderResult>;
+  get(orderId: string): Promise<Order | null>;
+  findByGatewayOrderId(gatewayOrderId: string): Promise<Order | null>;
+  /**
+   * Transactional read-modify-write. `change` must be pure: adapters may run it more than once (Firestore retries
+   * contended transactions). Returning null commits nothing. The events are written to the outbox in the same
+   * transaction. Resolves to the committed order, or null when nothing changed or the order does not exist.
+   */
+  update(orderId: string, change: (order: Order) => OrderChange | null): Promise<Order | null>;
+  /** A customer's history, newest first. */
+  list(query: OrderQuery): Promise<Page<Order>>;
+  /** Orders not yet terminal, created in [from, to): for the nightly settlement job. */
+  listOpen(createdFrom: string, createdTo: string, limit: number): Promise<readonly Order[]>;
+}

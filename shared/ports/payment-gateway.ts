@@ -1,0 +1,78 @@
+import type { Money } from '../domain/money.ts';
+import type { GatewayName, PaymentObservation } from '../domain/order.ts';
+
+/**
+ * One provider interface, a method per lifecycle step (after Medusa's payment module). Vendor states are collapsed
+ * into the closed unions below by each adapter's transformers, in one exhaustive switch.
+ */
+export interface CheckoutDetails {
+  readonly gateway: GatewayName;
+  /** Public key id the app's checkout is opened with (Razorpay `key`). */
+  readonly keyId: string;
+  readonly gatewayOrderId: string;
+  /** A hosted checkout page where the gateway has one (the sandbox does); null where the app opens the SDK itself. */
+  readonly checkoutUrl: string | null;
+}
+
+/** The payment status of a gateway order, collapsed from all its payment attempts. */
+export type GatewayPaymentState =
+  | { readonly status: 'pending' }
+  | { readonly status: 'processing'; readonly paymentId: string }
+  | { readonly status: 'succeeded'; readonly paymentId: string; readonly paid: Money }
+  | { readonly status: 'failed'; readonly paymentId: string; readonly reason: string | null };
+
+export type RefundStatus = 'pending' | 'processed' | 'failed';
+
+export interface GatewayRefund {
+  readonly refundId: string;
+  readonly paymentId: string;
+  readonly amount: Money;
+  readonly status: RefundStatus;
+}
+
+/** A verified webhook, reduced to what the product acts on. */
+export type GatewayWebhook =
+  | {
+      readonly kind: 'payment';
+      readonly eventId: string;
+      readonly eventType: string;
+      readonly gatewayOrderId: string;
+      readonly observation: PaymentObservation;
+    }
+  | {
+      readonly kind: 'refund';
+      readonly eventId: string;
+      readonly eventType: string;
+      readonly refund: GatewayRefund;
+    }
+  /** Signed correctly but of a type we do not handle: acknowledged, not acted on. */
+  | { readonly kind: 'unsupported'; readonly eventId: string; readonly eventType: string };
+
+export interface CreateGatewayOrderInput {
+  readonly amount: Money;
+  /** Our order id; Razorpay keeps it as `receipt` (at most 40 chars). */
+  readonly receipt: string;
+  readonly notes: Readonly<Record<string, string>>;
+}
+
+export interface PaymentGateway {
+  readonly name: GatewayName;
+  createOrder(input: CreateGatewayOrderInput): Promise<CheckoutDetails>;
+  /** Asks the gateway for the order's payments and collapses them into one state. */
+  fetchPaymentState(gatewayOrderId: string): Promise<GatewayPaymentState>;
+  /** The checkout's callback signature (Razorpay: HMAC-SHA256 of `order_id|payment_id` with the key secret). */
+  verifyCheckoutSignature(input: { gatewayOrderId: string; paymentId: string; signature: string }): boolean;
+  /**
+   * Verifies the signature over the raw body and maps the event. Returns null when the signature is missing or wrong
+   * (the caller answers 401 and changes nothing); throws AppError('validation') for a signed but unparsable body.
+   */
+  parseWebhook(rawBody: string, headers: Readonly<Record<string, string | undefined>>): GatewayWebhook | null;
+  /** `idempotencyKey` is stable per intended refund, so a retried call never refunds twice. */
+  createRefund(input: {
+    paymentId: string;
+    amount: Money;
+    idempotencyKey: string;
+    notes?: Record<string, string>;
+  }): Promise<GatewayRefund>;
+  fetchRefund(refundId: string, paymentId: string): Promise<GatewayRefund>;
+}
