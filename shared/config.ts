@@ -41,6 +41,9 @@ const EnvSchema = v.object({
   RAZORPAY_WEBHOOK_SECRET: optionalText,
   // Razorpay API base URL; points at the sandbox gateway locally.
   RAZORPAY_BASE_URL: url,
+  // Where the sandbox gateway, run on its own, POSTs its webhooks (the webhooks service's Razorpay endpoint).
+  // Unset: it sends none. Read only by services/sandbox-gateway/server.ts.
+  SANDBOX_WEBHOOK_URL: url,
 
   // Customer JWTs: expected issuer, audience, and where the issuer's JWKS is published. Unset in embedded mode,
   // where the stack is its own issuer.

@@ -31,7 +31,13 @@ export interface Order {
   readonly description: string | null;
   readonly notes: Readonly<Record<string, string>>;
   readonly status: PaymentStatus;
-  readonly gateway: { readonly name: GatewayName; readonly orderId: string | null };
+  /** The gateway's side of the order, set once the gateway created it; what the app opens its checkout with. */
+  readonly gateway: {
+    readonly name: GatewayName;
+    readonly orderId: string | null;
+    readonly keyId: string | null;
+    readonly checkoutUrl: string | null;
+  };
   /** The payment that settled the order, or the latest attempt seen. */
   readonly paymentId: string | null;
   readonly flags: readonly OrderFlag[];
@@ -107,7 +113,7 @@ export function newOrder(input: NewOrderInput): { order: Order; events: PaymentE
     description: input.description ?? null,
     notes: input.notes ?? {},
     status: 'created',
-    gateway: { name: input.gateway, orderId: null },
+    gateway: { name: input.gateway, orderId: null, keyId: null, checkoutUrl: null },
     paymentId: null,
     flags: [],
     createdAt: at,
@@ -118,12 +124,16 @@ export function newOrder(input: NewOrderInput): { order: Order; events: PaymentE
   return { order, events: [eventFor(order, 'payment.created', 'api', at)] };
 }
 
-/** Idempotent: the first gateway order id wins, so a retried create never re-points an order. */
-export function attachGatewayOrder(order: Order, gatewayOrderId: string, now: Date): Order | null {
+/** Idempotent: the first gateway order wins, so a retried create never re-points an order. */
+export function attachGatewayOrder(
+  order: Order,
+  checkout: { gatewayOrderId: string; keyId: string; checkoutUrl: string | null },
+  now: Date,
+): Order | null {
   if (order.gateway.orderId !== null) return null;
   return {
     ...order,
-    gateway: { ...order.gateway, orderId: gatewayOrderId },
+    gateway: { ...order.gateway, orderId: checkout.gatewayOrderId, keyId: checkout.keyId, checkoutUrl: checkout.checkoutUrl },
     updatedAt: now.toISOString(),
     version: order.version + 1,
   };

@@ -1,0 +1,132 @@
+import { status } from '@grpc/grpc-js';
+import { type AttemptOutcome, codeForHttpStatus, type HttpAttempt } from './dispatcher.ts';
+import type { LogSink } from './log.ts';
+import type { AttemptRecord, TaskRecord } from './records.ts';
+import { nextBackoff, retriesExhausted } from './retry-policy.ts';
+import { type AttemptInfo, attemptHeaders } from './task-headers.ts';
+
+/** setTimeout's ceiling (~24.8 days); tasks may be scheduled up to 30 days ahead, so long waits are re-armed in hops. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export interface SchedulerDeps {
+  now(): number;
+  send(attempt: HttpAttempt): Promise<AttemptOutcome>;
+  idToken(serviceAccountEmail: string, audience: string): Promise<string>;
+  /** Whether the task is still stored (not deleted, purged, or gone with its queue). */
+  isLive(task: TaskRecord): boolean;
+  /** Removes a task that succeeded or ran out of retries. */
+  finish(task: TaskRecord): void;
+  log: LogSink;
+}
+
+/** Owns the timers: dispatches each task at its schedule time, then retries it per its queue's RetryConfig. */
+export class TaskScheduler {
+  constructor(private readonly deps: SchedulerDeps) {}
+
+  /** (Re)starts the wait for the task's schedule time. Paused queues and in-flight tasks wait for resume/response. */
+  arm(task: TaskRecord): void {
+    this.disarm(task);
+    if (task.queue.state !== 'RUNNING' || task.inFlight > 0) return;
+    const delay = task.scheduleTimeMs - this.deps.now();
+    task.timer = setTimeout(
+      () => {
+        task.timer = undefined;
+        // Timers may fire a little early against the wall clock; never dispatch before the schedule time.
+        if (this.deps.now() < task.scheduleTimeMs) this.arm(task);
+        else this.dispatch(task);
+      },
+      Math.min(Math.max(delay, 0), MAX_TIMER_MS),
+    );
+  }
+
+  disarm(task: TaskRecord): void {
+    if (task.timer) clearTimeout(task.timer);
+    task.timer = undefined;
+  }
+
+  /**
+   * Starts an attempt now. The bookkeeping (dispatch count, attempt times) happens synchronously, so RunTask can
+   * return "the status after the task is dispatched but before the task is received by its target".
+   */
+  dispatch(task: TaskRecord): void {
+    this.disarm(task);
+    const now = this.deps.now();
+    const attemptNumber = ++task.dispatchCount;
+    const record: AttemptRecord = { scheduleTimeMs: task.scheduleTimeMs, dispatchTimeMs: now };
+    task.firstAttempt ??= { dispatchTimeMs: now };
+    task.lastAttempt = record;
+    task.inFlight++;
+    const info = {
+      queueId: task.queue.queueId,
+      taskId: task.taskId,
+      retryCount: attemptNumber - 1,
+      executionCount: task.executionCount,
+      etaMs: task.scheduleTimeMs,
+      previousResponse: task.previousResponse,
+    };
+    void this.run(task, record, attemptNumber, info);
+  }
+
+  private async run(
+    task: TaskRecord,
+    record: AttemptRecord,
+    attemptNumber: number,
+    info: Omit<AttemptInfo, 'authorization'>,
+  ): Promise<void> {
+    const { target } = task;
+    let outcome: AttemptOutcome;
+    try {
+      const authorization = target.oidc
+        ? `Bearer ${await this.deps.idToken(target.oidc.serviceAccountEmail, target.oidc.audience ?? target.url)}`
+        : undefined;
+      outcome = await this.deps.send({
+        url: target.url,
+        method: target.method,
+        headers: attemptHeaders(target.headers, { ...info, authorization }),
+        body: target.body,
+        deadlineMs: task.dispatchDeadlineMs,
+      });
+    } catch (error) {
+      outcome = { kind: 'no-response', code: status.INTERNAL, message: `emulator failed to dispatch: ${String(error)}` };
+    }
+    task.inFlight--;
+    if (!this.deps.isLive(task)) return; // deleted, purged or its queue deleted while the request was out
+    this.settle(task, record, attemptNumber, outcome);
+  }
+
+  private settle(task: TaskRecord, record: AttemptRecord, attemptNumber: number, outcome: AttemptOutcome): void {
+    const now = this.deps.now();
+    record.responseTimeMs = now;
+    const fields = { task: task.name, attempt: attemptNumber };
+    if (outcome.kind === 'response') {
+      task.responseCount++;
+      task.previousResponse = outcome.httpStatus;
+      if (outcome.httpStatus < 500) task.executionCount++;
+      record.responseStatus = { code: codeForHttpStatus(outcome.httpStatus), message: `HTTP ${outcome.httpStatus}` };
+      if (outcome.httpStatus >= 200 && outcome.httpStatus < 300) {
+        this.deps.log({ severity: 'INFO', message: 'task succeeded', ...fields, httpStatus: outcome.httpStatus });
+        this.deps.finish(task);
+        return;
+      }
+    } else {
+      record.responseStatus = { code: outcome.code, message: outcome.message };
+    }
+    this.deps.log({ severity: 'INFO', message: 'task attempt failed', ...fields, status: record.responseStatus });
+
+    // A RunTask started a newer attempt meanwhile: that one decides what happens next.
+    if (attemptNumber !== task.dispatchCount) return;
+    const policy = task.queue.retry;
+    const firstAttemptMs = task.firstAttempt?.dispatchTimeMs ?? now;
+    if (retriesExhausted(policy, { attempts: attemptNumber, firstAttemptMs, nowMs: now })) {
+      this.deps.log({
+        severity: 'WARNING',
+        message: 'task deleted: retries exhausted (max_attempts and max_retry_duration both reached)',
+        ...fields,
+      });
+      this.deps.finish(task);
+      return;
+    }
+    task.scheduleTimeMs = now + nextBackoff(policy, attemptNumber);
+    this.arm(task);
+  }
+}

@@ -1,0 +1,122 @@
+import * as v from 'valibot';
+import { AppError } from '../../shared/domain/errors.ts';
+import { PAYMENT_STATUSES } from '../../shared/domain/order.ts';
+import { customerAuth, type TokenVerifier } from '../../shared/http/auth.ts';
+import { MoneySchema, OrderId } from '../../shared/http/schemas.ts';
+import { createServiceApp } from '../../shared/http/service-app.ts';
+import { parseJsonBody, parseQuery, parseWith } from '../../shared/http/validate.ts';
+import type { Logger } from '../../shared/ports/logger.ts';
+import { confirmPayment } from '../../shared/use-cases/confirm-payment.ts';
+import { createOrder } from '../../shared/use-cases/create-order.ts';
+import { getCustomerOrder, listCustomerOrders } from '../../shared/use-cases/customer-orders.ts';
+import type { Deps } from '../../shared/use-cases/deps.ts';
+import { listNotifications } from '../../shared/use-cases/notify-customer.ts';
+import { checkoutView, orderView } from './views.ts';
+
+export type ApiDeps = Pick<
+  Deps,
+  'orders' | 'outbox' | 'bus' | 'tasks' | 'gateway' | 'notifications' | 'clock' | 'ids' | 'settings'
+> & {
+  readonly logger: Logger;
+  readonly customerTokens: TokenVerifier;
+  readonly bodyLimitBytes: number;
+};
+
+const CreateOrderBody = v.strictObject({
+  ...MoneySchema.entries,
+  description: v.optional(v.pipe(v.string(), v.maxLength(255))),
+  // Razorpay's own limits on notes: at most 15 keys, values up to 256 characters
+  notes: v.optional(
+    v.pipe(
+      v.record(v.pipe(v.string(), v.minLength(1), v.maxLength(40)), v.pipe(v.string(), v.maxLength(256))),
+      v.check((notes) => Object.keys(notes).length <= 15, 'at most 15 notes'),
+    ),
+  ),
+});
+
+const IdempotencyKey = v.pipe(
+  v.string('send an Idempotency-Key header'),
+  v.regex(/^[A-Za-z0-9_.:-]{1,255}$/, 'Idempotency-Key: 1–255 letters, digits, or _ . : -'),
+);
+
+const ConfirmBody = v.strictObject({
+  paymentId: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_]{1,64}$/, 'not a payment id')),
+  signature: v.pipe(v.string(), v.regex(/^[0-9a-fA-F]{1,128}$/, 'not a hex signature')),
+});
+
+const Limit = v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(100)), '20');
+const Cursor = v.optional(v.pipe(v.string(), v.maxLength(512)));
+
+const ListQuery = v.strictObject({
+  status: v.optional(v.picklist(PAYMENT_STATUSES)),
+  from: v.optional(v.pipe(v.string(), v.isoTimestamp('from: an ISO 8601 timestamp'))),
+  to: v.optional(v.pipe(v.string(), v.isoTimestamp('to: an ISO 8601 timestamp'))),
+  limit: Limit,
+  cursor: Cursor,
+});
+
+const FeedQuery = v.strictObject({ limit: Limit, cursor: Cursor });
+
+function orderIdParam(id: string): string {
+  if (!v.is(OrderId, id)) throw new AppError('not-found', `no order ${id}`);
+  return id;
+}
+
+/** The customer-facing API: create and confirm payments, read orders and the notification feed. */
+export function createApp(deps: ApiDeps) {
+  const app = createServiceApp({ name: 'api', logger: deps.logger, bodyLimitBytes: deps.bodyLimitBytes });
+  app.use('/v1/*', customerAuth(deps.customerTokens));
+
+  app.post('/v1/orders', async (c) => {
+    const idempotencyKey = parseWith(IdempotencyKey, c.req.header('idempotency-key'), 'Idempotency-Key header');
+    const body = await parseJsonBody(c, CreateOrderBody);
+    const result = await createOrder(
+      {
+        customerId: c.get('customerId'),
+        idempotencyKey,
+        amount: { amount: body.amount, currency: body.currency },
+        description: body.description,
+        notes: body.notes,
+      },
+      { ...deps, logger: c.get('logger') },
+    );
+    if (!result.created) c.header('idempotent-replayed', 'true');
+    return c.json({ ...orderView(result.order), checkout: checkoutView(result.checkout) }, 201);
+  });
+
+  app.get('/v1/orders', async (c) => {
+    const q = parseQuery(c, ListQuery);
+    const page = await listCustomerOrders(
+      {
+        customerId: c.get('customerId'),
+        limit: q.limit,
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.from ? { createdFrom: new Date(q.from).toISOString() } : {}),
+        ...(q.to ? { createdTo: new Date(q.to).toISOString() } : {}),
+        ...(q.cursor ? { cursor: q.cursor } : {}),
+      },
+      deps,
+    );
+    return c.json({ items: page.items.map(orderView), nextCursor: page.nextCursor });
+  });
+
+  app.get('/v1/orders/:id', async (c) => {
+    const order = await getCustomerOrder(c.get('customerId'), orderIdParam(c.req.param('id')), deps);
+    return c.json(orderView(order));
+  });
+
+  app.post('/v1/orders/:id/confirm', async (c) => {
+    const orderId = orderIdParam(c.req.param('id'));
+    const body = await parseJsonBody(c, ConfirmBody);
+    const order = await confirmPayment(c.get('customerId'), orderId, body, { ...deps, logger: c.get('logger') });
+    return c.json(orderView(order), 202);
+  });
+
+  app.get('/v1/notifications', async (c) => {
+    const q = parseQuery(c, FeedQuery);
+    const page = await listNotifications(c.get('customerId'), q.limit, q.cursor, deps);
+    return c.json({ items: page.items, nextCursor: page.nextCursor });
+  });
+
+  return app;
+}

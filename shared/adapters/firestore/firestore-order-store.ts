@@ -1,0 +1,172 @@
+import { type CollectionReference, FieldPath, type Firestore, type Query, type Transaction } from '@google-cloud/firestore';
+import { decodeCursor, encodeCursor } from '../../domain/cursor.ts';
+import { AppError } from '../../domain/errors.ts';
+import type { PaymentEvent } from '../../domain/events.ts';
+import type { Order } from '../../domain/order.ts';
+import type {
+  CreateOrderResult,
+  IdempotencyRecord,
+  OrderChange,
+  OrderQuery,
+  OrderStore,
+  Page,
+} from '../../ports/order-store.ts';
+import type { Outbox, OutboxEntry } from '../../ports/outbox.ts';
+import { hashedId, safeDocId, toData } from './firestore-docs.ts';
+
+/** The idempotency record as stored: doc id = sha256(customerId, key), so a client's key never shapes a path. */
+interface IdempotencyDoc {
+  readonly customerId: string;
+  readonly key: string;
+  readonly fingerprint: string;
+  readonly orderId: string;
+  readonly createdAt: string;
+}
+
+/** Outbox doc: id = the event id (deterministic), so writing the same event again is harmless. */
+interface OutboxDoc {
+  readonly event: PaymentEvent;
+  readonly createdAt: string;
+}
+
+/** Statuses `listOpen` returns: the non-terminal ones (see isTerminal in shared/domain/order.ts). */
+const OPEN_STATUSES = ['created', 'processing'] as const;
+
+/** Firestore caps a batched write at 500 operations. */
+const MAX_BATCH = 500;
+
+/**
+ * Orders, idempotency records and the outbox in Firestore (Native mode).
+ *
+ * Collections (each optionally prefixed, so tests can share an emulator project):
+ *   - `orders/{orderId}`: the Order as the domain shapes it. Order ids are random (`ord_` + 20 base62 chars, see
+ *     RandomIds), so writes spread over the key range: no monotonically increasing ids, no hot-spotted tablet.
+ *     Times are the domain's ISO 8601 UTC strings, which sort lexically in time order.
+ *   - `idempotency-keys/{sha256(customerId, key)}`: binds an Idempotency-Key to its request fingerprint and order.
+ *   - `outbox/{eventId}`: events committed with the change that caused them, deleted once published.
+ *
+ * Every state change is one `runTransaction`. Firestore may run the callback more than once (contention, aborts),
+ * so callbacks do nothing but the transaction's own reads and writes, and `update`'s `change` is required to be pure.
+ * Queries need the composite indexes in infra/firestore/firestore.indexes.json.
+ */
+export class FirestoreOrderStore implements OrderStore, Outbox {
+  private readonly orders: CollectionReference;
+  private readonly idempotency: CollectionReference;
+  private readonly outbox: CollectionReference;
+
+  constructor(
+    private readonly db: Firestore,
+    prefix = '',
+  ) {
+    this.orders = db.collection(`${prefix}orders`);
+    this.idempotency = db.collection(`${prefix}idempotency-keys`);
+    this.outbox = db.collection(`${prefix}outbox`);
+  }
+
+  async create(order: Order, idem: IdempotencyRecord, events: readonly PaymentEvent[]): Promise<CreateOrderResult> {
+    const idemRef = this.idempotency.doc(hashedId(idem.customerId, idem.key));
+    const orderRef = this.orders.doc(order.id);
+    const data = toData(order);
+    return this.db.runTransaction<CreateOrderResult>(async (tx) => {
+      const existing = await tx.get(idemRef);
+      if (existing.exists) {
+        const record = existing.data() as IdempotencyDoc;
+        if (record.fingerprint !== idem.fingerprint) return { kind: 'conflict' };
+        const found = await tx.get(this.orders.doc(record.orderId));
+        if (!found.exists) throw new AppError('internal', 'idempotency record points at a missing order');
+        return { kind: 'existing', order: found.data() as Order };
+      }
+      // `create` (not `set`): a colliding order id fails the transaction instead of overwriting an order.
+      tx.create(orderRef, data);
+      tx.create(idemRef, {
+        customerId: idem.customerId,
+        key: idem.key,
+        fingerprint: idem.fingerprint,
+        orderId: order.id,
+        createdAt: order.createdAt,
+      } satisfies IdempotencyDoc);
+      this.writeEvents(tx, events);
+      return { kind: 'created', order: toData(data) };
+    });
+  }
+
+  async get(orderId: string): Promise<Order | null> {
+    const snap = await this.orders.doc(orderId).get();
+    return snap.exists ? (snap.data() as Order) : null;
+  }
+
+  async findByGatewayOrderId(gatewayOrderId: string): Promise<Order | null> {
+    const snap = await this.orders.where('gateway.orderId', '==', gatewayOrderId).limit(1).get();
+    const doc = snap.docs[0];
+    return doc ? (doc.data() as Order) : null;
+  }
+
+  async update(orderId: string, change: (order: Order) => OrderChange | null): Promise<Order | null> {
+    const ref = this.orders.doc(orderId);
+    return this.db.runTransaction(async (tx) => {
+      const snap = await tx.get(ref);
+      if (!snap.exists) return null;
+      const result = change(snap.data() as Order);
+      if (!result) return null;
+      if (result.order.id !== orderId) {
+        throw new AppError('internal', `update of ${orderId} returned order ${result.order.id}`);
+      }
+      const data = toData(result.order);
+      tx.set(ref, data);
+      this.writeEvents(tx, result.events);
+      return toData(data);
+    });
+  }
+
+  async list(query: OrderQuery): Promise<Page<Order>> {
+    // Like the memory store, a cursor we cannot read starts from the top; callers validate cursors first (400).
+    const after = query.cursor ? decodeCursor(query.cursor) : null;
+    let q: Query = this.orders.where('customerId', '==', query.customerId);
+    if (query.status !== undefined) q = q.where('status', '==', query.status);
+    if (query.createdFrom !== undefined) q = q.where('createdAt', '>=', query.createdFrom);
+    if (query.createdTo !== undefined) q = q.where('createdAt', '<', query.createdTo);
+    // Ties on createdAt broken by the `id` field, as compareNewestFirst does; `limit + 1` tells whether more follow.
+    q = q.orderBy('createdAt', 'desc').orderBy('id', 'desc');
+    if (after) q = q.startAfter(after.createdAt, after.id);
+    const snap = await q.limit(query.limit + 1).get();
+    const matching = snap.docs.map((d) => d.data() as Order);
+    const items = matching.slice(0, query.limit);
+    const last = items.at(-1);
+    return { items, nextCursor: matching.length > query.limit && last ? encodeCursor(last) : null };
+  }
+
+  async listOpen(createdFrom: string, createdTo: string, limit: number): Promise<readonly Order[]> {
+    const snap = await this.orders
+      .where('status', 'in', OPEN_STATUSES)
+      .where('createdAt', '>=', createdFrom)
+      .where('createdAt', '<', createdTo)
+      .orderBy('createdAt', 'asc')
+      .orderBy('id', 'asc')
+      .limit(limit)
+      .get();
+    return snap.docs.map((d) => d.data() as Order);
+  }
+
+  async pending(limit: number): Promise<readonly OutboxEntry[]> {
+    const snap = await this.outbox.orderBy('createdAt', 'asc').orderBy(FieldPath.documentId(), 'asc').limit(limit).get();
+    return snap.docs.map((d) => {
+      const doc = d.data() as OutboxDoc;
+      return { event: doc.event, createdAt: doc.createdAt };
+    });
+  }
+
+  async markPublished(eventIds: readonly string[]): Promise<void> {
+    // Deleting a document that is already gone succeeds, which makes this idempotent.
+    for (let i = 0; i < eventIds.length; i += MAX_BATCH) {
+      const batch = this.db.batch();
+      for (const id of eventIds.slice(i, i + MAX_BATCH)) batch.delete(this.outbox.doc(safeDocId(id)));
+      await batch.commit();
+    }
+  }
+
+  private writeEvents(tx: Transaction, events: readonly PaymentEvent[]): void {
+    for (const event of events) {
+      tx.set(this.outbox.doc(safeDocId(event.id)), toData({ event, createdAt: event.occurredAt } satisfies OutboxDoc));
+    }
+  }
+}

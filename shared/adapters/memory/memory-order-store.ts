@@ -1,0 +1,104 @@
+import { compareNewestFirst, decodeCursor, encodeCursor } from '../../domain/cursor.ts';
+import { AppError } from '../../domain/errors.ts';
+import type { PaymentEvent } from '../../domain/events.ts';
+import { isTerminal, type Order } from '../../domain/order.ts';
+import type {
+  CreateOrderResult,
+  IdempotencyRecord,
+  OrderChange,
+  OrderQuery,
+  OrderStore,
+  Page,
+} from '../../ports/order-store.ts';
+import type { Outbox, OutboxEntry } from '../../ports/outbox.ts';
+
+/**
+ * Orders, idempotency records and the outbox in memory. Each method is synchronous between awaits, which gives
+ * the same all-or-nothing commit a Firestore transaction gives. Values are cloned in and out so no caller can
+ * mutate stored state behind the store's back.
+ */
+export class MemoryOrderStore implements OrderStore, Outbox {
+  private readonly orders = new Map<string, Order>();
+  private readonly idempotency = new Map<string, { fingerprint: string; orderId: string }>();
+  private readonly outbox = new Map<string, OutboxEntry>();
+  private readonly byGatewayOrder = new Map<string, string>();
+
+  async create(order: Order, idem: IdempotencyRecord, events: readonly PaymentEvent[]): Promise<CreateOrderResult> {
+    const key = `${idem.customerId}\u0000${idem.key}`;
+    const existing = this.idempotency.get(key);
+    if (existing) {
+      if (existing.fingerprint !== idem.fingerprint) return { kind: 'conflict' };
+      const found = this.orders.get(existing.orderId);
+      if (!found) throw new AppError('internal', 'idempotency record points at a missing order');
+      return { kind: 'existing', order: structuredClone(found) };
+    }
+    this.idempotency.set(key, { fingerprint: idem.fingerprint, orderId: order.id });
+    this.commit(order, events);
+    return { kind: 'created', order: structuredClone(order) };
+  }
+
+  async get(orderId: string): Promise<Order | null> {
+    const order = this.orders.get(orderId);
+    return order ? structuredClone(order) : null;
+  }
+
+  async findByGatewayOrderId(gatewayOrderId: string): Promise<Order | null> {
+    const id = this.byGatewayOrder.get(gatewayOrderId);
+    return id ? this.get(id) : null;
+  }
+
+  async update(orderId: string, change: (order: Order) => OrderChange | null): Promise<Order | null> {
+    const current = this.orders.get(orderId);
+    if (!current) return null;
+    const result = change(structuredClone(current));
+    if (!result) return null;
+    this.commit(result.order, result.events);
+    return structuredClone(result.order);
+  }
+
+  async list(query: OrderQuery): Promise<Page<Order>> {
+    const after = query.cursor ? decodeCursor(query.cursor) : null;
+    const matching = [...this.orders.values()]
+      .filter(
+        (o) =>
+          o.customerId === query.customerId &&
+          (query.status === undefined || o.status === query.status) &&
+          (query.createdFrom === undefined || o.createdAt >= query.createdFrom) &&
+          (query.createdTo === undefined || o.createdAt < query.createdTo) &&
+          (after === null || compareNewestFirst(after, o) < 0),
+      )
+      .sort(compareNewestFirst);
+    const items = matching.slice(0, query.limit);
+    const last = items.at(-1);
+    return {
+      items: structuredClone(items),
+      nextCursor: matching.length > query.limit && last ? encodeCursor(last) : null,
+    };
+  }
+
+  async listOpen(createdFrom: string, createdTo: string, limit: number): Promise<readonly Order[]> {
+    return structuredClone(
+      [...this.orders.values()]
+        .filter((o) => !isTerminal(o.status) && o.createdAt >= createdFrom && o.createdAt < createdTo)
+        .sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1))
+        .slice(0, limit),
+    );
+  }
+
+  async pending(limit: number): Promise<readonly OutboxEntry[]> {
+    return structuredClone([...this.outbox.values()].slice(0, limit));
+  }
+
+  async markPublished(eventIds: readonly string[]): Promise<void> {
+    for (const id of eventIds) this.outbox.delete(id);
+  }
+
+  private commit(order: Order, events: readonly PaymentEvent[]): void {
+    this.orders.set(order.id, structuredClone(order));
+    if (order.gateway.orderId) this.byGatewayOrder.set(order.gateway.orderId, order.id);
+    for (const event of events) {
+      // idempotent: an event id already waiting is the same event
+      if (!this.outbox.has(event.id)) this.outbox.set(event.id, { event: structuredClone(event), createdAt: event.occurredAt });
+    }
+  }
+}

@@ -1,0 +1,78 @@
+import type { MiddlewareHandler } from 'hono';
+import { type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { AppError } from '../domain/errors.ts';
+import type { AppEnv } from './env.ts';
+
+export interface TokenVerifier {
+  /** Resolves to the verified claims; rejects for a bad signature, issuer, audience or an expired token. */
+  verify(token: string): Promise<JWTPayload>;
+}
+
+export interface JwtVerifierOptions {
+  readonly keys: JWTVerifyGetKey;
+  readonly issuer: string;
+  readonly audience: string;
+  /** For service-to-service tokens: the service account the token must name (`email` claim). */
+  readonly email?: string;
+}
+
+/** Verifies JWTs against a JWKS (jose's `createRemoteJWKSet` for Google or any OIDC issuer, local for tests). */
+export function jwtVerifier(options: JwtVerifierOptions): TokenVerifier {
+  return {
+    async verify(token) {
+      const { payload } = await jwtVerify(token, options.keys, {
+        issuer: options.issuer,
+        audience: options.audience,
+        algorithms: ['RS256', 'ES256'],
+        clockTolerance: 30,
+      });
+      if (options.email !== undefined && (payload.email !== options.email || payload.email_verified === false)) {
+        throw new Error('token names another service account');
+      }
+      return payload;
+    },
+  };
+}
+
+function bearer(header: string | undefined): string | null {
+  const match = header?.match(/^Bearer\s+([A-Za-z0-9._~+/=-]+)$/);
+  return match?.[1] ?? null;
+}
+
+/** Customer endpoints: `Authorization: Bearer <JWT>`; the customer id is the token's `sub`. */
+export function customerAuth(verifier: TokenVerifier): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const token = bearer(c.req.header('authorization'));
+    if (!token) throw new AppError('unauthorized', 'send Authorization: Bearer <token>');
+    let sub: unknown;
+    try {
+      sub = (await verifier.verify(token)).sub;
+    } catch {
+      throw new AppError('unauthorized', 'the token is invalid or expired');
+    }
+    if (typeof sub !== 'string' || sub.length === 0 || sub.length > 128) {
+      throw new AppError('unauthorized', 'the token names no customer');
+    }
+    c.set('customerId', sub);
+    await next();
+  };
+}
+
+/**
+ * Pushes from Cloud Tasks and Pub/Sub carry an OIDC token for the service account they act as. `null` turns the
+ * check off, which only the emulator topology does: the Pub/Sub emulator sends no token.
+ */
+export function pushAuth(verifier: TokenVerifier | null): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (verifier !== null) {
+      const token = bearer(c.req.header('authorization'));
+      if (!token) throw new AppError('unauthorized', 'push without an OIDC token');
+      try {
+        await verifier.verify(token);
+      } catch {
+        throw new AppError('unauthorized', 'push token refused');
+      }
+    }
+    await next();
+  };
+}

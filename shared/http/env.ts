@@ -1,0 +1,10 @@
+import type { Logger } from '../ports/logger.ts';
+
+/** What middleware puts on the Hono context for the handlers after it. */
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    logger: Logger;
+    customerId: string;
+  };
+}

@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { AppError } from '../domain/errors.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { AppEnv } from './env.ts';
+import { problem, toProblem } from './problem.ts';
+
+export interface ServiceAppOptions {
+  readonly name: string;
+  readonly logger: Logger;
+  readonly bodyLimitBytes: number;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/**
+ * The frame every service's app is built in: a request id (taken from `X-Request-Id` when sane), a request-scoped
+ * structured logger, a body size limit, problem+json for every error, and a JSON 404 for unknown routes.
+ */
+export function createServiceApp(options: ServiceAppOptions): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use(async (c, next) => {
+    const incoming = c.req.header('x-request-id');
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    const logger = options.logger.child({ service: options.name, requestId });
+    c.set('requestId', requestId);
+    c.set('logger', logger);
+    const started = performance.now();
+    await next();
+    c.header('x-request-id', requestId);
+    logger.log(c.res.status >= 500 ? 'ERROR' : 'INFO', 'request', {
+      httpRequest: {
+        requestMethod: c.req.method,
+        requestUrl: new URL(c.req.url).pathname,
+        status: c.res.status,
+        latency: `${((performance.now() - started) / 1000).toFixed(3)}s`,
+      },
+    });
+  });
+  app.use(
+    bodyLimit({
+      maxSize: options.bodyLimitBytes,
+      onError: () => {
+        throw new AppError('payload-too-large', `the body exceeds ${options.bodyLimitBytes} bytes`);
+      },
+    }),
+  );
+  app.onError((error, c) => toProblem(error, c, options.logger));
+  app.notFound((c) => problem(new AppError('not-found', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`)));
+  return app;
+}

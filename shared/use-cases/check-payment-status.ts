@@ -1,0 +1,60 @@
+import { isPastMaxAge, isTerminal, type Order, type PaymentObservation } from '../domain/order.ts';
+import type { GatewayPaymentState } from '../ports/payment-gateway.ts';
+import { applyGatewayStatus } from './apply-gateway-status.ts';
+import type { Deps } from './deps.ts';
+import { type StatusCheckTask, scheduleStatusCheck } from './schedule-status-check.ts';
+
+export type CheckResult =
+  | { readonly outcome: 'unknown-order' }
+  | { readonly outcome: 'terminal'; readonly order: Order }
+  | { readonly outcome: 'rescheduled'; readonly order: Order; readonly nextCheck: number }
+  | { readonly outcome: 'left-open'; readonly order: Order };
+
+function observationOf(state: GatewayPaymentState): PaymentObservation | null {
+  switch (state.status) {
+    case 'pending':
+      return null;
+    case 'processing':
+      return { status: 'processing', source: 'status-check', paymentId: state.paymentId };
+    case 'succeeded':
+      return { status: 'succeeded', source: 'status-check', paymentId: state.paymentId, paid: state.paid };
+    case 'failed':
+      return {
+        status: 'failed',
+        source: 'status-check',
+        paymentId: state.paymentId,
+        ...(state.reason ? { reason: state.reason } : {}),
+      };
+  }
+}
+
+/**
+ * The status-check task: ask the gateway, apply what it says, and if the order is still open either expire it (past
+ * the maximum age) or schedule the next check of the chain. Throws when the gateway cannot be reached, so the task
+ * is retried by the queue.
+ */
+export async function checkPaymentStatus(
+  task: StatusCheckTask,
+  deps: Pick<Deps, 'orders' | 'outbox' | 'bus' | 'tasks' | 'gateway' | 'clock' | 'logger' | 'settings'>,
+): Promise<CheckResult> {
+  let order = await deps.orders.get(task.orderId);
+  if (!order) {
+    deps.logger.log('WARNING', 'status check for an unknown order', { orderId: task.orderId });
+    return { outcome: 'unknown-order' };
+  }
+  if (isTerminal(order.status)) return { outcome: 'terminal', order };
+
+  if (order.gateway.orderId !== null) {
+    const observation = observationOf(await deps.gateway.fetchPaymentState(order.gateway.orderId));
+    if (observation) order = (await applyGatewayStatus(order.id, observation, deps)).order ?? order;
+  }
+  if (!isTerminal(order.status) && isPastMaxAge(order, deps.clock.now(), deps.settings.paymentMaxAgeSeconds)) {
+    order = (await applyGatewayStatus(order.id, { status: 'expired', source: 'status-check' }, deps)).order ?? order;
+  }
+  if (isTerminal(order.status)) return { outcome: 'terminal', order };
+  if (!task.chain) return { outcome: 'left-open', order };
+
+  const next = { orderId: order.id, check: task.check + 1, chain: true };
+  await scheduleStatusCheck(next, deps.settings.statusCheckIntervalSeconds, deps);
+  return { outcome: 'rescheduled', order, nextCheck: next.check };
+}

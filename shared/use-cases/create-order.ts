@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import { AppError } from '../domain/errors.ts';
+import type { Money } from '../domain/money.ts';
+import { attachGatewayOrder, newOrder, type Order } from '../domain/order.ts';
+import type { CheckoutDetails } from '../ports/payment-gateway.ts';
+import type { Deps } from './deps.ts';
+import { scheduleStatusCheck } from './schedule-status-check.ts';
+
+export interface CreateOrderInput {
+  readonly customerId: string;
+  readonly idempotencyKey: string;
+  readonly amount: Money;
+  readonly description?: string | undefined;
+  readonly notes?: Readonly<Record<string, string>> | undefined;
+}
+
+export interface CreatedOrder {
+  readonly order: Order;
+  readonly checkout: CheckoutDetails;
+  /** False when the Idempotency-Key had been seen with this same request: the original order is returned. */
+  readonly created: boolean;
+}
+
+/** Canonical JSON (sorted keys) so the same request always has the same fingerprint. */
+function fingerprint(input: CreateOrderInput): string {
+  const canonical = JSON.stringify({
+    amount: input.amount.amount,
+    currency: input.amount.currency,
+    description: input.description ?? null,
+    notes: Object.fromEntries(Object.entries(input.notes ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))),
+  });
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/**
+ * The user pressed "pay": record the order (with its idempotency key, in one transaction), start its chain of status
+ * checks, then create the gateway's order and hand back what the app opens the checkout with. The gateway call
+ * happens outside any transaction; if it fails the order stays `created` and the same request retried completes it.
+ */
+export async function createOrder(
+  input: CreateOrderInput,
+  deps: Pick<Deps, 'orders' | 'outbox' | 'bus' | 'tasks' | 'gateway' | 'clock' | 'ids' | 'logger' | 'settings'>,
+): Promise<CreatedOrder> {
+  const { order: draft, events } = newOrder({
+    id: deps.ids.next('ord'),
+    customerId: input.customerId,
+    amount: input.amount,
+    description: input.description ?? null,
+    notes: input.notes ?? {},
+    gateway: deps.gateway.name,
+    now: deps.clock.now(),
+  });
+  const result = await deps.orders.create(
+    draft,
+    { customerId: input.customerId, key: input.idempotencyKey, fingerprint: fingerprint(input) },
+    events,
+  );
+  if (result.kind === 'conflict') {
+    throw new AppError('idempotency-conflict', 'this Idempotency-Key was used with a different request body');
+  }
+  let order = result.order;
+  if (result.kind === 'created') {
+    deps.logger.log('INFO', 'order created', { orderId: order.id, amount: order.amount.amount });
+    // the chain starts before the gateway call, so even an order whose gateway call failed is checked and expires
+    await scheduleStatusCheck(
+      { orderId: order.id, check: 1, chain: true },
+      deps.settings.statusCheckIntervalSeconds,
+      deps,
+    );
+  }
+  if (order.gateway.orderId === null) order = await attachGateway(order, deps);
+  return { order, checkout: checkoutOf(order), created: result.kind === 'created' };
+}
+
+async function attachGateway(order: Order, deps: Pick<Deps, 'orders' | 'gateway' | 'clock' | 'logger'>): Promise<Order> {
+  const checkout = await deps.gateway.createOrder({
+    amount: order.amount,
+    receipt: order.id,
+    notes: { orderId: order.id },
+  });
+  const updated = await deps.orders.update(order.id, (current) => {
+    const next = attachGatewayOrder(current, checkout, deps.clock.now());
+    return next ? { order: next, events: [] } : null;
+  });
+  // null: a concurrent retry attached its gateway order first; that one wins and ours is left unused
+  const final = updated ?? (await deps.orders.get(order.id));
+  if (!final) throw new AppError('internal', 'order vanished while attaching its gateway order');
+  deps.logger.log('INFO', 'gateway order attached', { orderId: final.id, gatewayOrderId: final.gateway.orderId });
+  return final;
+}
+
+function checkoutOf(order: Order): CheckoutDetails {
+  if (order.gateway.orderId === null || order.gateway.keyId === null) {
+    throw new AppError('internal', 'order has no gateway order');
+  }
+  return {
+    gateway: order.gateway.name,
+    keyId: order.gateway.keyId,
+    gatewayOrderId: order.gateway.orderId,
+    checkoutUrl: order.gateway.checkoutUrl,
+  };
+}
