@@ -57,9 +57,13 @@ export function freePort(): Promise<number> {
 /**
  * Starts `gcloud … <emulator> start` on a free port in its own process group (gcloud is a Python wrapper around a
  * Java server; stopping the group stops both). Resolves once the emulator answers `GET /` with 200, which both
- * emulators do only when they are ready. Rejects with the end of the emulator's output after 60 s or if it exits.
+ * emulators do only when they are ready. Rejects with the end of the emulator's output after 60 s or if it exits,
+ * and stops it when `signal` aborts first.
  */
-export async function startEmulator(name: EmulatorName): Promise<RunningEmulator> {
+export async function startEmulator(
+  name: EmulatorName,
+  options: { readonly signal?: AbortSignal } = {},
+): Promise<RunningEmulator> {
   const port = await freePort();
   const host = `127.0.0.1:${port}`;
   const child = spawn('gcloud', [...ARGS[name], `--host-port=${host}`], {
@@ -84,6 +88,10 @@ export async function startEmulator(name: EmulatorName): Promise<RunningEmulator
 
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
+    if (options.signal?.aborted) {
+      await emulator.stop();
+      throw new Error(`${name} emulator: start aborted`);
+    }
     if (ended !== null) {
       await emulator.stop();
       throw new Error(`${name} emulator ${ended}:\n${output.trim()}`);

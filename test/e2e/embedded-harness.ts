@@ -1,0 +1,40 @@
+import { MemoryLogger } from '../../shared/adapters/logging/json-logger.ts';
+import { ManualClock } from '../../shared/adapters/memory/clocks.ts';
+import { createEmbeddedStack, type EmbeddedOptions, type EmbeddedStack } from '../../services/embedded/stack.ts';
+import type { Harness } from './harness.ts';
+
+export const BASE = 'http://payments.test';
+
+/** The embedded stack on a manual clock: a 15-minute interval passes in no time, and everything runs in process. */
+export async function embeddedHarness(
+  options: Partial<EmbeddedOptions> = {},
+): Promise<Harness & { stack: EmbeddedStack; clock: ManualClock; logger: MemoryLogger }> {
+  const clock = new ManualClock('2026-03-01T10:00:00.000Z');
+  const logger = new MemoryLogger();
+  const intervalSeconds = options.statusCheckIntervalSeconds ?? 900;
+  const maxAgeSeconds = options.paymentMaxAgeSeconds ?? 3600;
+  const stack = await createEmbeddedStack({
+    baseUrl: BASE,
+    clock,
+    logger,
+    refundAutoSettleMs: null,
+    ...options,
+    statusCheckIntervalSeconds: intervalSeconds,
+    paymentMaxAgeSeconds: maxAgeSeconds,
+  });
+  return {
+    stack,
+    clock,
+    logger,
+    intervalSeconds,
+    maxAgeSeconds,
+    razorpay: stack.razorpay,
+    fetch: (path, init) => stack.fetch(new Request(new URL(path, BASE), init)),
+    settle: () => stack.drain(),
+    async passInterval() {
+      clock.advance(intervalSeconds * 1000);
+      await stack.drain();
+    },
+    close: () => stack.stop(),
+  };
+}
