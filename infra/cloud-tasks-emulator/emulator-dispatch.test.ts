@@ -117,16 +117,18 @@ test('failed attempts are recorded on the task: dispatchCount, responseCount, fi
   t.teardown(() => target.close());
   const queue = await h.createQueue('dispatch-record', fastRetries({ maxAttempts: -1 }));
   const [created] = await h.client.createTask({ parent: queue, task: { httpRequest: { url: `${target.baseUrl}/f` } } });
+  // Caught between two attempts: the last one has its response recorded, the next is not out yet.
   const task = await eventually(async () => {
     const [current] = await h.client.getTask({ name: created.name! });
-    return (current.responseCount ?? 0) >= 2 && current;
+    return (current.responseCount ?? 0) >= 2 && current.lastAttempt?.responseTime && current;
   });
-  t.true(task.dispatchCount! >= task.responseCount!);
+  t.is(task.dispatchCount, task.responseCount);
   t.truthy(task.firstAttempt?.dispatchTime);
   t.falsy(task.firstAttempt?.responseTime, 'only dispatch_time is kept for the first attempt');
-  t.truthy(task.lastAttempt?.dispatchTime);
   t.truthy(task.lastAttempt?.scheduleTime);
-  if (task.lastAttempt?.responseTime) t.is(task.lastAttempt.responseStatus?.code, status.UNAVAILABLE);
+  t.truthy(task.lastAttempt?.dispatchTime);
+  t.is(task.lastAttempt?.responseStatus?.code, status.UNAVAILABLE); // HTTP 503
+  t.true(Number(task.scheduleTime?.seconds) >= Number(task.lastAttempt?.dispatchTime?.seconds), 'rescheduled');
   await h.client.deleteTask({ name: created.name! }); // stop the endless retries
 });
 
@@ -149,11 +151,11 @@ test('maxAttempts spent but max_retry_duration not → keeps retrying until the 
     'dispatch-max-duration',
     fastRetries({ maxAttempts: 2, maxRetryDuration: protoMs(500) }),
   );
+  const createdAtMs = Date.now();
   const [task] = await h.client.createTask({ parent: queue, task: { httpRequest: { url: `${target.baseUrl}/d` } } });
   await gone(task.name!);
-  const attempts = target.at('/d');
-  t.true(attempts.length > 2, `only ${attempts.length} attempts`);
-  t.true(attempts.at(-1)!.receivedAtMs - attempts[0]!.receivedAtMs >= 400);
+  t.true(target.at('/d').length > 2, `only ${target.at('/d').length} attempts`);
+  t.true(Date.now() - createdAtMs >= 500, 'deleted before max_retry_duration had passed');
 });
 
 test('run task → dispatched now, even if scheduled an hour ahead; done after 2xx', async (t) => {

@@ -170,7 +170,7 @@ export function orderStoreContract(test: TestFn, makeStore: () => OrderStoreUnde
     await created(store); // another order without a gateway order
     t.is(await store.findByGatewayOrderId('order_gw1'), null);
     const attached = await store.update(order.id, (o) => {
-      const next = attachGatewayOrder(o, 'order_gw1', at(1));
+      const next = attachGatewayOrder(o, { gatewayOrderId: 'order_gw1', keyId: 'rzp_test_1', checkoutUrl: null }, at(1));
       return next ? { order: next, events: [] } : null;
     });
     t.is(attached?.gateway.orderId, 'order_gw1');
