@@ -36,6 +36,11 @@ export interface EmbeddedOptions {
   /** Simulations: the chance a Pub/Sub delivery is duplicated, and the random source deciding it. */
   readonly busDuplicateRate?: number;
   readonly random?: () => number;
+  /**
+   * Simulations: decides per task or push delivery whether the receiving process "dies" before handling it or after
+   * handling it but before acknowledging (both answer 503, so the queue or bus redelivers).
+   */
+  readonly chaos?: (request: Request) => 'crash-before' | 'crash-after' | null;
   /** Sandbox refunds settle by themselves after this long (null: only by control). */
   readonly refundAutoSettleMs?: number | null;
 }
@@ -83,11 +88,18 @@ export async function createEmbeddedStack(options: EmbeddedOptions): Promise<Emb
   const dispatch: Dispatch = (request) => Promise.resolve(root.fetch(request));
   const inProcessFetch = ((input: string | URL | Request, init?: RequestInit) => dispatch(new Request(input, init))) as typeof fetch;
 
+  const deliver: Dispatch = async (request) => {
+    const fault = options.chaos?.(request) ?? null;
+    if (fault === 'crash-before') return new Response(null, { status: 503 });
+    const response = await dispatch(request);
+    return fault === 'crash-after' ? new Response(null, { status: 503 }) : response;
+  };
+
   const store = new MemoryOrderStore();
   const pushToken = () => issuer.pushToken();
   const queue = new MemoryTaskQueue({
     clock,
-    targets: { 'status-checks': { baseUrl: base, dispatch } },
+    targets: { 'status-checks': { baseUrl: base, dispatch: deliver } },
     token: pushToken,
   });
   const bus = new MemoryEventBus({
@@ -96,7 +108,7 @@ export async function createEmbeddedStack(options: EmbeddedOptions): Promise<Emb
     ...(options.busDuplicateRate !== undefined ? { duplicateRate: options.busDuplicateRate } : {}),
     ...(options.random ? { random: options.random } : {}),
   });
-  bus.subscribe({ name: 'notifier', topic: 'payment-events', pushUrl: `${base}/pubsub/payment-events`, dispatch });
+  bus.subscribe({ name: 'notifier', topic: 'payment-events', pushUrl: `${base}/pubsub/payment-events`, dispatch: deliver });
 
   const sandbox = createSandboxGateway({
     ...razorpay,

@@ -208,3 +208,17 @@ test('webhooks: no webhookUrl → none sent, payments still work', async (t) => 
   t.is(res.status, 200);
   t.is(hook.requests.length, 0);
 });
+
+test('webhooks: a receiver that never answers times out per attempt; settle() still resolves', async (t) => {
+  let attempts = 0;
+  const hanging: typeof fetch = (_input, init) =>
+    new Promise((_resolve, reject) => {
+      attempts++;
+      init?.signal?.addEventListener('abort', () => reject(init.signal?.reason));
+    });
+  const { sandbox } = makeSandbox({ fetch: hanging, webhookTimeoutMs: 10, webhookRetryDelaysMs: [0] });
+  const order = await createOrder(sandbox);
+  await call(sandbox, 'POST', `/control/orders/${order.id}/pay`, { outcome: 'failure' });
+  await sandbox.settle();
+  t.is(attempts, 2);
+});

@@ -90,18 +90,19 @@ export class WebhookSender {
 
   /** `ok` on any 2xx (as Razorpay counts it); otherwise a short description of what went wrong. */
   private async post(url: string, headers: Record<string, string>, body: string): Promise<string> {
+    // A ref'd timer (unlike AbortSignal.timeout's), so a hanging receiver times out instead of letting the process
+    // exit with settle() still pending.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new DOMException('webhook timed out', 'TimeoutError')), this.deps.timeoutMs);
     try {
-      const res = await this.deps.fetch(url, {
-        method: 'POST',
-        headers,
-        body,
-        signal: AbortSignal.timeout(this.deps.timeoutMs),
-      });
+      const res = await this.deps.fetch(url, { method: 'POST', headers, body, signal: controller.signal });
       // Drain the body so a keep-alive socket is released.
       await res.arrayBuffer().catch(() => undefined);
       return res.ok ? 'ok' : `status ${res.status}`;
     } catch (err) {
       return err instanceof Error ? `${err.name}: ${err.message}` : 'network error';
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

@@ -139,6 +139,23 @@ export function attachGatewayOrder(
   };
 }
 
+/**
+ * Whether the status checks must go on. `failed` is terminal for the customer but not for the gateway: Razorpay lets
+ * the user retry in the same checkout, so a failed order is still watched for a late success until its maximum age.
+ */
+export function needsStatusCheck(order: Order, now: Date, maxAgeSeconds: number): boolean {
+  switch (order.status) {
+    case 'created':
+    case 'processing':
+      return true;
+    case 'failed':
+      return !isPastMaxAge(order, now, maxAgeSeconds);
+    case 'succeeded':
+    case 'expired':
+      return false;
+  }
+}
+
 /** Whether an order older than `maxAgeSeconds` at `now` has run out of time to be paid. */
 export function isPastMaxAge(order: Order, now: Date, maxAgeSeconds: number): boolean {
   return now.getTime() - Date.parse(order.createdAt) >= maxAgeSeconds * 1000;

@@ -1,4 +1,4 @@
-import { isPastMaxAge, isTerminal, type Order, type PaymentObservation } from '../domain/order.ts';
+import { isPastMaxAge, isTerminal, needsStatusCheck, type Order, type PaymentObservation } from '../domain/order.ts';
 import type { GatewayPaymentState } from '../ports/payment-gateway.ts';
 import { applyGatewayStatus } from './apply-gateway-status.ts';
 import type { Deps } from './deps.ts';
@@ -30,7 +30,7 @@ function observationOf(state: GatewayPaymentState): PaymentObservation | null {
 
 /**
  * The status-check task: ask the gateway, apply what it says, and if the order is still open either expire it (past
- * the maximum age) or schedule the next check of the chain. Throws when the gateway cannot be reached, so the task
+ * the maximum age) or schedule the next check of the chain (a failed order is watched too, see needsStatusCheck). Throws when the gateway cannot be reached, so the task
  * is retried by the queue.
  */
 export async function checkPaymentStatus(
@@ -42,16 +42,17 @@ export async function checkPaymentStatus(
     deps.logger.log('WARNING', 'status check for an unknown order', { orderId: task.orderId });
     return { outcome: 'unknown-order' };
   }
-  if (isTerminal(order.status)) return { outcome: 'terminal', order };
+  const maxAge = deps.settings.paymentMaxAgeSeconds;
+  if (!needsStatusCheck(order, deps.clock.now(), maxAge)) return { outcome: 'terminal', order };
 
   if (order.gateway.orderId !== null) {
     const observation = observationOf(await deps.gateway.fetchPaymentState(order.gateway.orderId));
     if (observation) order = (await applyGatewayStatus(order.id, observation, deps)).order ?? order;
   }
-  if (!isTerminal(order.status) && isPastMaxAge(order, deps.clock.now(), deps.settings.paymentMaxAgeSeconds)) {
+  if (!isTerminal(order.status) && isPastMaxAge(order, deps.clock.now(), maxAge)) {
     order = (await applyGatewayStatus(order.id, { status: 'expired', source: 'status-check' }, deps)).order ?? order;
   }
-  if (isTerminal(order.status)) return { outcome: 'terminal', order };
+  if (!needsStatusCheck(order, deps.clock.now(), maxAge)) return { outcome: 'terminal', order };
   if (!task.chain) return { outcome: 'left-open', order };
 
   const next = { orderId: order.id, check: task.check + 1, chain: true };

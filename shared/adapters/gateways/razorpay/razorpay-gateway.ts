@@ -152,6 +152,13 @@ export class RazorpayGateway implements PaymentGateway {
     const what = `razorpay ${method} ${path}`;
     let status: number;
     let text: string;
+    // Our own timer rather than AbortSignal.timeout(), whose unref'd timer lets a process with nothing else to do
+    // exit mid-request instead of timing out. It covers reading the body too.
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () => controller.abort(new DOMException('razorpay request timed out', 'TimeoutError')),
+      this.timeoutMs,
+    );
     try {
       const res = await this.fetchFn(`${this.baseUrl}${path}`, {
         method,
@@ -162,12 +169,14 @@ export class RazorpayGateway implements PaymentGateway {
           ...request.headers,
         },
         ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: controller.signal,
       });
       status = res.status;
       text = await res.text();
     } catch (err) {
       throw new AppError('gateway-unavailable', this.scrub(`${what} failed: ${this.describeFailure(err)}`));
+    } finally {
+      clearTimeout(timer);
     }
     if (status >= 500) throw new AppError('gateway-unavailable', `${what}: Razorpay answered ${status}`);
     const json = parseJson(text);
