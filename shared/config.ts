@@ -45,6 +45,10 @@ const EnvSchema = v.object({
   // Unset: it sends none. Read only by services/sandbox-gateway/server.ts.
   SANDBOX_WEBHOOK_URL: url,
 
+  // Base of a hosted checkout page (`<base>/<gatewayOrderId>`) handed to the app; unset where the app opens the
+  // gateway's SDK itself. The embedded default points it at the sandbox's checkout page.
+  CHECKOUT_URL_BASE: url,
+
   // Customer JWTs: expected issuer, audience, and where the issuer's JWKS is published. Unset in embedded mode,
   // where the stack is its own issuer.
   AUTH_ISSUER: optionalText,

@@ -106,13 +106,17 @@ function runAva(args: readonly string[], env: NodeJS.ProcessEnv): Promise<number
   });
 }
 
+/**
+ * `N passed, N failed` from ava's per-test lines (`✔ title`, `✘ [fail]: title`): its closing summary leaves out the
+ * passed count when something failed. Failures that are not a test (no tests in a file, a timeout, an uncaught
+ * exception) show as ava's exit code.
+ */
 function summary(transcript: string, exit: number): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colour codes
-  const plain = transcript.replace(/\u001b\[[0-9;]*m/g, '');
-  const count = (what: string) => Number(new RegExp(`^\\s*(\\d+) tests? ${what}\\s*$`, 'm').exec(plain)?.[1] ?? 0);
-  const passed = count('passed');
-  const failed = count('failed');
-  const skipped = count('skipped');
+  const lines = transcript.replace(/\u001b\[[0-9;]*m/g, '').split('\n');
+  const passed = lines.filter((l) => /^\s*[✔√] (?!\[expected fail\])/.test(l)).length;
+  const failed = lines.filter((l) => /^\s*[✘×] \[(fail|unexpected pass)\]:/.test(l)).length;
+  const skipped = lines.filter((l) => /^\s*- \[skip\] /.test(l)).length;
   let line = `${passed} passed, ${failed} failed`;
   if (skipped > 0) line += ` (${skipped} skipped)`;
   if (exit !== 0 && failed === 0) line += ` (ava exited with code ${exit}: see its output above)`;

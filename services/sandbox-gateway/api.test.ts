@@ -81,7 +81,11 @@ test('orders: invalid input → 400 BAD_REQUEST_ERROR naming the field', async (
     [{ currency: 'INR' }, 'amount', 'The amount field is required.'],
     [{ amount: 100, currency: 'USD' }, 'currency', 'Currency is not supported'],
     [{ amount: 100 }, 'currency', 'The currency field is required.'],
-    [{ amount: 100, currency: 'INR', receipt: 'r'.repeat(41) }, 'receipt', 'The receipt may not be greater than 40 characters.'],
+    [
+      { amount: 100, currency: 'INR', receipt: 'r'.repeat(41) },
+      'receipt',
+      'The receipt may not be greater than 40 characters.',
+    ],
     [{ amount: 100, currency: 'INR', surprise: 1 }, 'surprise', 'surprise is/are not required and should not be sent'],
     [{ amount: 100, currency: 'INR', notes: { a: 1 } }, 'notes.a', 'Notes values must be strings'],
   ];

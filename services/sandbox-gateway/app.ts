@@ -112,7 +112,10 @@ export function createSandboxGateway(deps: SandboxGatewayDeps): SandboxGateway {
   app.onError((err, c) => {
     if (err instanceof SandboxError) return c.json(err.body, err.status);
     logger.log('ERROR', 'sandbox gateway failed', { error: err, path: c.req.path });
-    return c.json(plainError(500, 'We are facing some trouble completing your request at the moment.', 'SERVER_ERROR').body, 500);
+    return c.json(
+      plainError(500, 'We are facing some trouble completing your request at the moment.', 'SERVER_ERROR').body,
+      500,
+    );
   });
   app.notFound((c) => c.json(routeNotFound().body, 404));
 

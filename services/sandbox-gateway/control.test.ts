@@ -48,7 +48,12 @@ test('pay failure → payment failed with error fields, order attempted, no sign
   t.is(failed.json.signature, null);
   t.like(failed.json.error, { code: 'BAD_REQUEST_ERROR', metadata: { order_id: order.id } });
   const payment = await call(sandbox, 'GET', `/v1/payments/${failed.json.paymentId}`);
-  t.like(payment.json, { status: 'failed', captured: false, error_code: 'BAD_REQUEST_ERROR', error_source: 'customer' });
+  t.like(payment.json, {
+    status: 'failed',
+    captured: false,
+    error_code: 'BAD_REQUEST_ERROR',
+    error_source: 'customer',
+  });
   t.truthy(payment.json.error_description);
   t.truthy(payment.json.error_reason);
   const fetched = await call(sandbox, 'GET', `/v1/orders/${order.id}`);
@@ -91,7 +96,13 @@ test('pay: unknown order → 404 in Razorpay error shape', async (t) => {
 test('pay: bad control input → 400 BAD_REQUEST_ERROR', async (t) => {
   const { sandbox } = makeSandbox();
   const order = await createOrder(sandbox);
-  for (const body of [{}, { outcome: 'maybe' }, { outcome: 'success', webhook: 'loud' }, { outcome: 'success', amount: 5 }, '{']) {
+  for (const body of [
+    {},
+    { outcome: 'maybe' },
+    { outcome: 'success', webhook: 'loud' },
+    { outcome: 'success', amount: 5 },
+    '{',
+  ]) {
     const res = await call(sandbox, 'POST', `/control/orders/${order.id}/pay`, body);
     t.is(res.status, 400, JSON.stringify(body));
     t.is(res.json.error.code, 'BAD_REQUEST_ERROR');

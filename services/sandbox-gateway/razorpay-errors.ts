@@ -53,4 +53,5 @@ export function plainError(status: ErrorStatus, description: string, code: Razor
 /** Razorpay's answer for an id it does not know (400, not 404). */
 export const unknownId = () => badRequest('The id provided does not exist', 'id');
 export const authFailed = () => plainError(401, 'Authentication failed', 'BAD_REQUEST_ERROR');
-export const routeNotFound = () => plainError(404, 'The requested URL was not found on the server.', 'BAD_REQUEST_ERROR');
+export const routeNotFound = () =>
+  plainError(404, 'The requested URL was not found on the server.', 'BAD_REQUEST_ERROR');

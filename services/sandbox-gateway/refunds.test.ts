@@ -50,7 +50,10 @@ test('refund: more than captured minus already refunded → 400 BAD_REQUEST_ERRO
 test('refund: on a payment that was not captured → 400', async (t) => {
   const { sandbox } = makeSandbox();
   const order = await createOrder(sandbox);
-  const failed = await call(sandbox, 'POST', `/control/orders/${order.id}/pay`, { outcome: 'failure', webhook: 'drop' });
+  const failed = await call(sandbox, 'POST', `/control/orders/${order.id}/pay`, {
+    outcome: 'failure',
+    webhook: 'drop',
+  });
   const res = await call(sandbox, 'POST', `/v1/payments/${failed.json.paymentId}/refund`, {});
   t.is(res.status, 400);
   t.is(res.json.error.code, 'BAD_REQUEST_ERROR');

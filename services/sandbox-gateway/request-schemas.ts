@@ -23,7 +23,10 @@ const notes = v.pipe(
 );
 
 const receipt = v.nullable(
-  v.pipe(v.string('The receipt must be a string.'), v.maxLength(40, 'The receipt may not be greater than 40 characters.')),
+  v.pipe(
+    v.string('The receipt must be a string.'),
+    v.maxLength(40, 'The receipt may not be greater than 40 characters.'),
+  ),
 );
 
 export const CreateOrderBody = v.strictObject({

@@ -15,7 +15,10 @@ const keyId = config.RAZORPAY_KEY_ID ?? 'rzp_test_sandbox00000';
 const keySecret = config.RAZORPAY_KEY_SECRET ?? 'sandbox_key_secret';
 const webhookSecret = config.RAZORPAY_WEBHOOK_SECRET ?? 'sandbox_webhook_secret';
 if (!config.RAZORPAY_KEY_SECRET || !config.RAZORPAY_WEBHOOK_SECRET) {
-  logger.log('WARNING', 'sandbox gateway using built-in test secrets; set RAZORPAY_KEY_SECRET and RAZORPAY_WEBHOOK_SECRET');
+  logger.log(
+    'WARNING',
+    'sandbox gateway using built-in test secrets; set RAZORPAY_KEY_SECRET and RAZORPAY_WEBHOOK_SECRET',
+  );
 }
 
 const sandbox = createSandboxGateway({

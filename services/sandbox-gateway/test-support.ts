@@ -73,6 +73,7 @@ export async function call(
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
+  // biome-ignore lint/suspicious/noExplicitAny: tests assert response bodies field by field; a type per route is noise
 ): Promise<{ status: number; json: any }> {
   const res = await sandbox.app.request(path, {
     method,

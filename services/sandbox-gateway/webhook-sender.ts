@@ -93,7 +93,10 @@ export class WebhookSender {
     // A ref'd timer (unlike AbortSignal.timeout's), so a hanging receiver times out instead of letting the process
     // exit with settle() still pending.
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new DOMException('webhook timed out', 'TimeoutError')), this.deps.timeoutMs);
+    const timer = setTimeout(
+      () => controller.abort(new DOMException('webhook timed out', 'TimeoutError')),
+      this.deps.timeoutMs,
+    );
     try {
       const res = await this.deps.fetch(url, { method: 'POST', headers, body, signal: controller.signal });
       // Drain the body so a keep-alive socket is released.

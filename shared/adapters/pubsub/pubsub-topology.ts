@@ -46,23 +46,24 @@ function isAlreadyExists(error: unknown): boolean {
  * moved (new port) keeps receiving; other settings of an existing subscription are not touched.
  */
 export async function ensurePubSubTopology(pubsub: PubSub, topology: PubSubTopology): Promise<TopologyResult> {
-  const createdTopics: string[] = [];
   const createdSubscriptions: string[] = [];
   const topicNames = new Set([
     ...topology.topics,
     ...topology.subscriptions.map((s) => s.topic),
     ...topology.subscriptions.flatMap((s) => (s.deadLetterTopic ? [s.deadLetterTopic] : [])),
   ]);
-  await Promise.all(
+  const created = await Promise.all(
     [...topicNames].map(async (name) => {
       try {
         await pubsub.createTopic(name);
-        createdTopics.push(name);
+        return name;
       } catch (error) {
         if (!isAlreadyExists(error)) throw error;
+        return null;
       }
     }),
   );
+  const createdTopics = created.filter((name) => name !== null);
   for (const spec of topology.subscriptions) {
     const pushConfig = {
       pushEndpoint: spec.pushEndpoint,

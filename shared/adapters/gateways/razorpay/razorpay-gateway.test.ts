@@ -49,11 +49,7 @@ function gateway(fetchFn: typeof fetch, options: Partial<RazorpayGatewayOptions>
 }
 
 /** Asserts `p` rejects with AppError('gateway-unavailable') whose message never contains a secret. */
-async function rejectsUnavailable(
-  t: ExecutionContext,
-  p: Promise<unknown>,
-  mentions?: RegExp,
-): Promise<AppError> {
+async function rejectsUnavailable(t: ExecutionContext, p: Promise<unknown>, mentions?: RegExp): Promise<AppError> {
   const err = await t.throwsAsync(p, { instanceOf: AppError });
   if (!err) throw new Error('expected an AppError');
   t.is(err.type, 'gateway-unavailable');
@@ -101,7 +97,9 @@ test('createOrder: an order echoed back with another amount → gateway-unavaila
 });
 
 test('fetchPaymentState: GET /v1/orders/:id/payments, collapsed', async (t) => {
-  const api = scripted(() => json({ entity: 'collection', count: 2, items: [paymentEntity(), failedPayment({ id: 'pay_old' })] }));
+  const api = scripted(() =>
+    json({ entity: 'collection', count: 2, items: [paymentEntity(), failedPayment({ id: 'pay_old' })] }),
+  );
   const state = await gateway(api.fetch).fetchPaymentState('order_9A33XWu170gUtm');
   t.deepEqual(state, { status: 'succeeded', paymentId: 'pay_29QQoUBi66xm2f', paid: INR(49_900) });
   t.is(api.seen[0]?.url, 'https://api.razorpay.test/v1/orders/order_9A33XWu170gUtm/payments');
@@ -163,7 +161,19 @@ test('4xx: Razorpay refusal → gateway-unavailable carrying its code and descri
 
 test('4xx: 401 from wrong credentials → gateway-unavailable, the secret not echoed', async (t) => {
   const api = scripted(() =>
-    json({ error: { code: 'BAD_REQUEST_ERROR', description: 'Authentication failed', source: 'NA', step: 'NA', reason: 'NA', metadata: {} } }, 401),
+    json(
+      {
+        error: {
+          code: 'BAD_REQUEST_ERROR',
+          description: 'Authentication failed',
+          source: 'NA',
+          step: 'NA',
+          reason: 'NA',
+          metadata: {},
+        },
+      },
+      401,
+    ),
   );
   await rejectsUnavailable(t, gateway(api.fetch).fetchRefund('rfnd_X', 'pay_X'), /401.*Authentication failed/);
 });
@@ -207,7 +217,11 @@ test('createRefund: a key Razorpay would refuse (short, odd characters) is sent 
     t.is(refundIdempotencyKey(key), refundIdempotencyKey(key));
   }
   const api = scripted(() => json(refundEntity()));
-  await gateway(api.fetch).createRefund({ paymentId: 'pay_29QQoUBi66xm2f', amount: INR(49_900), idempotencyKey: 'ord:1' });
+  await gateway(api.fetch).createRefund({
+    paymentId: 'pay_29QQoUBi66xm2f',
+    amount: INR(49_900),
+    idempotencyKey: 'ord:1',
+  });
   t.is(api.seen[0]?.headers['x-refund-idempotency'], refundIdempotencyKey('ord:1'));
   t.deepEqual(api.seen[0]?.body, { amount: 49_900 });
 });
@@ -216,7 +230,11 @@ test('createRefund: a refund of another payment in the answer → gateway-unavai
   const api = scripted(() => json(refundEntity({ payment_id: 'pay_SomeoneElse000' })));
   await rejectsUnavailable(
     t,
-    gateway(api.fetch).createRefund({ paymentId: 'pay_29QQoUBi66xm2f', amount: INR(100), idempotencyKey: 'key-0123456789' }),
+    gateway(api.fetch).createRefund({
+      paymentId: 'pay_29QQoUBi66xm2f',
+      amount: INR(100),
+      idempotencyKey: 'key-0123456789',
+    }),
   );
 });
 
@@ -296,9 +314,12 @@ test('parseWebhook: unsupported event type → unsupported', (t) => {
 
 test('parseWebhook: signed garbage → AppError validation', (t) => {
   for (const body of ['not json', '{"entity":"event"}', '42']) {
-    const err = t.throws(() => gateway(globalThis.fetch).parseWebhook(body, { 'x-razorpay-signature': signWebhook(body) }), {
-      instanceOf: AppError,
-    });
+    const err = t.throws(
+      () => gateway(globalThis.fetch).parseWebhook(body, { 'x-razorpay-signature': signWebhook(body) }),
+      {
+        instanceOf: AppError,
+      },
+    );
     t.is(err?.type, 'validation', body);
   }
 });

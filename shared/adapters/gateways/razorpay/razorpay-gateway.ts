@@ -76,7 +76,12 @@ export class RazorpayGateway implements PaymentGateway {
 
   async createOrder(input: CreateGatewayOrderInput): Promise<CheckoutDetails> {
     const order = await this.call('POST', '/v1/orders', RzpOrderSchema, {
-      body: { amount: input.amount.amount, currency: input.amount.currency, receipt: input.receipt, notes: input.notes },
+      body: {
+        amount: input.amount.amount,
+        currency: input.amount.currency,
+        receipt: input.receipt,
+        notes: input.notes,
+      },
     });
     if (order.amount !== input.amount.amount || order.currency !== input.amount.currency) {
       throw new AppError('gateway-unavailable', `razorpay order ${order.id} came back with a different amount`);
@@ -122,10 +127,15 @@ export class RazorpayGateway implements PaymentGateway {
     idempotencyKey: string;
     notes?: Record<string, string>;
   }): Promise<GatewayRefund> {
-    const refund = await this.call('POST', `/v1/payments/${encodeURIComponent(input.paymentId)}/refund`, RzpRefundSchema, {
-      body: { amount: input.amount.amount, ...(input.notes ? { notes: input.notes } : {}) },
-      headers: { 'X-Refund-Idempotency': refundIdempotencyKey(input.idempotencyKey) },
-    });
+    const refund = await this.call(
+      'POST',
+      `/v1/payments/${encodeURIComponent(input.paymentId)}/refund`,
+      RzpRefundSchema,
+      {
+        body: { amount: input.amount.amount, ...(input.notes ? { notes: input.notes } : {}) },
+        headers: { 'X-Refund-Idempotency': refundIdempotencyKey(input.idempotencyKey) },
+      },
+    );
     if (refund.payment_id !== input.paymentId) {
       throw new AppError('gateway-unavailable', `razorpay refund ${refund.id} belongs to another payment`);
     }
@@ -134,7 +144,11 @@ export class RazorpayGateway implements PaymentGateway {
 
   async fetchRefund(refundId: string, paymentId: string): Promise<GatewayRefund> {
     const payment = encodeURIComponent(paymentId);
-    const refund = await this.call('GET', `/v1/payments/${payment}/refunds/${encodeURIComponent(refundId)}`, RzpRefundSchema);
+    const refund = await this.call(
+      'GET',
+      `/v1/payments/${payment}/refunds/${encodeURIComponent(refundId)}`,
+      RzpRefundSchema,
+    );
     // A refund without a usable currency takes its payment's; one extra call, only in that odd case.
     const fallback =
       refund.currency && refund.currency.length > 0
@@ -181,7 +195,10 @@ export class RazorpayGateway implements PaymentGateway {
     if (status >= 500) throw new AppError('gateway-unavailable', `${what}: Razorpay answered ${status}`);
     const json = parseJson(text);
     if (status < 200 || status >= 300) {
-      throw new AppError('gateway-unavailable', this.scrub(`${what}: Razorpay refused (${status}) ${describeRazorpayError(json)}`));
+      throw new AppError(
+        'gateway-unavailable',
+        this.scrub(`${what}: Razorpay refused (${status}) ${describeRazorpayError(json)}`),
+      );
     }
     if (json === undefined) throw new AppError('gateway-unavailable', `${what}: response is not JSON`);
     return parseWith(schema, json, 'gateway-unavailable', what);

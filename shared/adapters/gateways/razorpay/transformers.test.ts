@@ -26,7 +26,11 @@ test('collapsePayments: a captured attempt among failures → succeeded with tha
       failedPayment({ id: 'pay_first00000000', created_at: 1 }),
     ),
   );
-  t.deepEqual(state, { status: 'succeeded', paymentId: 'pay_captured00000', paid: { amount: 12_300, currency: 'INR' } });
+  t.deepEqual(state, {
+    status: 'succeeded',
+    paymentId: 'pay_captured00000',
+    paid: { amount: 12_300, currency: 'INR' },
+  });
 });
 
 test('collapsePayments: a captured-then-refunded payment still counts as succeeded', (t) => {
@@ -36,7 +40,10 @@ test('collapsePayments: a captured-then-refunded payment still counts as succeed
 
 test('collapsePayments: authorized, not captured → processing with that payment', (t) => {
   const state = collapsePayments(
-    payments(failedPayment({ id: 'pay_failed0000000' }), paymentEntity({ id: 'pay_auth000000000', status: 'authorized', captured: false })),
+    payments(
+      failedPayment({ id: 'pay_failed0000000' }),
+      paymentEntity({ id: 'pay_auth000000000', status: 'authorized', captured: false }),
+    ),
   );
   t.deepEqual(state, { status: 'processing', paymentId: 'pay_auth000000000' });
 });
@@ -54,7 +61,12 @@ test('collapsePayments: an attempt still created (customer mid-checkout) → pro
 test('collapsePayments: all failed → failed with the latest attempt and its error description (reason)', (t) => {
   const state = collapsePayments(
     payments(
-      failedPayment({ id: 'pay_newest0000000', created_at: 5, error_description: 'Bank down', error_reason: 'bank_technical_error' }),
+      failedPayment({
+        id: 'pay_newest0000000',
+        created_at: 5,
+        error_description: 'Bank down',
+        error_reason: 'bank_technical_error',
+      }),
       failedPayment({ id: 'pay_oldest0000000', created_at: 4 }),
     ),
   );
@@ -63,7 +75,10 @@ test('collapsePayments: all failed → failed with the latest attempt and its er
 
 test('collapsePayments: same-second attempts keep Razorpay’s newest-first order', (t) => {
   const state = collapsePayments(
-    payments(failedPayment({ id: 'pay_listedfirst00', created_at: 7 }), failedPayment({ id: 'pay_listedsecond0', created_at: 7 })),
+    payments(
+      failedPayment({ id: 'pay_listedfirst00', created_at: 7 }),
+      failedPayment({ id: 'pay_listedsecond0', created_at: 7 }),
+    ),
   );
   t.like(state, { status: 'failed', paymentId: 'pay_listedfirst00' });
 });
@@ -125,11 +140,19 @@ test('webhook: payment.authorized → payment processing', (t) => {
 });
 
 test('webhook: payment.captured → succeeded, paid = the payment amount and currency', (t) => {
-  const hook = toGatewayWebhook(event('payment.captured', { payment: { entity: paymentEntity({ amount: 777 }) } }), 'e');
+  const hook = toGatewayWebhook(
+    event('payment.captured', { payment: { entity: paymentEntity({ amount: 777 }) } }),
+    'e',
+  );
   t.like(hook, {
     kind: 'payment',
     gatewayOrderId: 'order_9A33XWu170gUtm',
-    observation: { status: 'succeeded', source: 'webhook', paymentId: 'pay_29QQoUBi66xm2f', paid: { amount: 777, currency: 'INR' } },
+    observation: {
+      status: 'succeeded',
+      source: 'webhook',
+      paymentId: 'pay_29QQoUBi66xm2f',
+      paid: { amount: 777, currency: 'INR' },
+    },
   });
 });
 
@@ -169,7 +192,10 @@ test('webhook: refund.created / processed / failed → kind refund with the matc
   ] as const;
   for (const [type, status] of cases) {
     const hook = toGatewayWebhook(
-      event(type, { refund: { entity: refundEntity({ status, amount: 1_000 }) }, payment: { entity: paymentEntity() } }),
+      event(type, {
+        refund: { entity: refundEntity({ status, amount: 1_000 }) },
+        payment: { entity: paymentEntity() },
+      }),
       'e',
     );
     t.deepEqual(hook, {
@@ -188,7 +214,10 @@ test('webhook: refund.created / processed / failed → kind refund with the matc
 
 test('webhook: refund event with an empty refund currency takes the payment’s', (t) => {
   const hook = toGatewayWebhook(
-    event('refund.processed', { refund: { entity: refundEntity({ currency: '' }) }, payment: { entity: paymentEntity() } }),
+    event('refund.processed', {
+      refund: { entity: refundEntity({ currency: '' }) },
+      payment: { entity: paymentEntity() },
+    }),
     'e',
   );
   t.like(hook, { kind: 'refund', refund: { amount: { currency: 'INR' } } });
@@ -205,7 +234,10 @@ test('webhook: an event type we do not handle → unsupported, never an error', 
 });
 
 test('webhook: a payment without an order → unsupported (nothing of ours to update)', (t) => {
-  const hook = toGatewayWebhook(event('payment.captured', { payment: { entity: paymentEntity({ order_id: null }) } }), 'e');
+  const hook = toGatewayWebhook(
+    event('payment.captured', { payment: { entity: paymentEntity({ order_id: null }) } }),
+    'e',
+  );
   t.is(hook.kind, 'unsupported');
 });
 

@@ -80,7 +80,10 @@ const EventEnvelopeSchema = v.looseObject({
 const entityOf = <S extends v.GenericSchema>(entity: S) => v.looseObject({ entity });
 const PaymentPayload = v.looseObject({ payment: entityOf(RzpPaymentSchema) });
 const OrderPaidPayload = v.looseObject({ payment: entityOf(RzpPaymentSchema), order: entityOf(RzpOrderSchema) });
-const RefundPayload = v.looseObject({ refund: entityOf(RzpRefundSchema), payment: v.optional(entityOf(RzpPaymentSchema)) });
+const RefundPayload = v.looseObject({
+  refund: entityOf(RzpRefundSchema),
+  payment: v.optional(entityOf(RzpPaymentSchema)),
+});
 
 /**
  * Validates `value`, raising `errorType` on a mismatch: 'gateway-unavailable' for an API response (Razorpay sent
@@ -144,7 +147,11 @@ export function collapsePayments(payments: readonly RzpPayment[]): GatewayPaymen
   const chronological = [...payments].reverse().sort((a, b) => a.created_at - b.created_at);
   const captured = chronological.find(isCaptured);
   if (captured) {
-    return { status: 'succeeded', paymentId: captured.id, paid: { amount: captured.amount, currency: captured.currency } };
+    return {
+      status: 'succeeded',
+      paymentId: captured.id,
+      paid: { amount: captured.amount, currency: captured.currency },
+    };
   }
   const authorized = chronological.findLast((p) => p.status === 'authorized');
   if (authorized) return { status: 'processing', paymentId: authorized.id };
@@ -223,7 +230,11 @@ export function toGatewayWebhook(body: unknown, eventId: string): GatewayWebhook
   switch (eventType) {
     case 'payment.authorized': {
       const { payment } = parseWith(PaymentPayload, envelope.payload, 'validation', what);
-      return paymentObservation(payment.entity, { status: 'processing', source: 'webhook', paymentId: payment.entity.id });
+      return paymentObservation(payment.entity, {
+        status: 'processing',
+        source: 'webhook',
+        paymentId: payment.entity.id,
+      });
     }
     case 'payment.captured': {
       const p = parseWith(PaymentPayload, envelope.payload, 'validation', what).payment.entity;
@@ -252,7 +263,12 @@ export function toGatewayWebhook(body: unknown, eventId: string): GatewayWebhook
         eventId,
         eventType,
         gatewayOrderId: order.entity.id,
-        observation: { status: 'succeeded', source: 'webhook', paymentId: p.id, paid: { amount: p.amount, currency: p.currency } },
+        observation: {
+          status: 'succeeded',
+          source: 'webhook',
+          paymentId: p.id,
+          paid: { amount: p.amount, currency: p.currency },
+        },
       };
     }
     case 'refund.created':
@@ -261,7 +277,11 @@ export function toGatewayWebhook(body: unknown, eventId: string): GatewayWebhook
       const { refund, payment } = parseWith(RefundPayload, envelope.payload, 'validation', what);
       // The event names the transition; the entity is a snapshot that, for refund.created, may already be processed.
       const status: RefundStatus =
-        eventType === 'refund.processed' ? 'processed' : eventType === 'refund.failed' ? 'failed' : refund.entity.status;
+        eventType === 'refund.processed'
+          ? 'processed'
+          : eventType === 'refund.failed'
+            ? 'failed'
+            : refund.entity.status;
       return {
         kind: 'refund',
         eventId,
