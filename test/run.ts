@@ -129,6 +129,7 @@ main()
     return 1;
   })
   .then(async (code) => {
+    console.error("DEBUG stopping", running.length);
     await stopEmulators();
     process.exit(code);
   });

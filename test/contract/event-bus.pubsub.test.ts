@@ -53,7 +53,7 @@ emulatorSuite('pubsub', () => {
     };
   });
 
-  test('publish: a failed publish rejects, and its ordering key is resumed so the next publish goes through', async (t) => {
+  test('publish: a failed publish rejects, and its ordering key still publishes afterwards', async (t) => {
     const topic = uniqueName('events');
     const bus = new PubSubEventBus(pubsub, { topics: { 'payment-events': topic } });
     const message = { data: { n: 1 }, attributes: {}, orderingKey: 'ord_1' };
@@ -61,7 +61,7 @@ emulatorSuite('pubsub', () => {
       // the topic does not exist yet: NOT_FOUND, which the outbox sweep would retry later
       await t.throwsAsync(bus.publish('payment-events', message));
       await ensurePubSubTopology(pubsub, { topics: [topic], subscriptions: [] });
-      // without resumePublishing the client would refuse every later message with this key
+      // the key must not stay paused (the bus calls resumePublishing; client 5.x also drops an emptied key queue)
       t.regex(await bus.publish('payment-events', message), /.+/);
     } finally {
       await bus.close();

@@ -62,7 +62,7 @@ export function registerScenarios(test: TestFn, label: string, acquire: () => Pr
     expect(res.status === 202, `202, got ${res.status}`);
     expect(((await res.json()) as any).status === 'processing', 'processing');
     await h.settle();
-    const done = await until(h, () => c.order(order.id), (o) => o.status === 'succeeded', 0);
+    const done = await until(h, () => c.order(order.id), (o) => o.status === 'succeeded', 1);
     expect(done.status === 'succeeded', `the immediate check settled it, got ${done.status}`);
   });
 
