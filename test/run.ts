@@ -70,7 +70,8 @@ async function main(): Promise<number> {
     delete env.PUBSUB_EMULATOR_HOST;
   }
   if (interrupted) return exitCodeFor(interrupted);
-  return runAva(process.argv.slice(2), env);
+  const code = await runAva(process.argv.slice(2), env);
+  return interrupted ? exitCodeFor(interrupted) : code;
 }
 
 function exitCodeFor(signal: NodeJS.Signals): number {
@@ -129,7 +130,6 @@ main()
     return 1;
   })
   .then(async (code) => {
-    console.error("DEBUG stopping", running.length);
     await stopEmulators();
     process.exit(code);
   });

@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
 import { status } from '@grpc/grpc-js';
 import test from 'ava';
 import type { protos } from '@google-cloud/tasks';
@@ -10,6 +12,11 @@ test.before(async () => {
 });
 test.after.always(async () => {
   await h?.stop();
+  setTimeout(() => {
+    const handles = (process as unknown as { _getActiveHandles(): object[] })._getActiveHandles();
+    const { writeFileSync } = require('node:fs');
+    writeFileSync('/tmp/handles.txt', handles.map((x: any) => x.constructor.name + ' ' + (x._idleTimeout ?? '') + ' ' + (x.remotePort ?? '') + ' ' + (x._onTimeout?.toString().slice(0, 300) ?? '')).join('\n'));
+  }, 1500).unref();
 });
 
 type Task = protos.google.cloud.tasks.v2.ITask;

@@ -15,6 +15,13 @@ export interface RunningEmulator {
 const START_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 5_000;
 
+/**
+ * Runs `gcloud "$@"` in the new process group, plus a watchdog that stops the whole group when its stdin (a pipe
+ * from this process) closes: if this process dies without calling stop() (SIGKILL, a crash, `tsx` giving up on a
+ * slow signal handler), the emulators go with it instead of lingering. The shell exits with gcloud's status.
+ */
+const WATCHDOG = 'exec 3<&0; { read -r _ <&3; kill -TERM 0; } & exec 3<&-; gcloud "$@" </dev/null & wait $!';
+
 const ARGS: Readonly<Record<EmulatorName, readonly string[]>> = {
   firestore: ['emulators', 'firestore', 'start'],
   pubsub: ['beta', 'emulators', 'pubsub', 'start'],
@@ -56,7 +63,7 @@ export function freePort(): Promise<number> {
 
 /**
  * Starts `gcloud … <emulator> start` on a free port in its own process group (gcloud is a Python wrapper around a
- * Java server; stopping the group stops both). Resolves once the emulator answers `GET /` with 200, which both
+ * Java server; stopping the group stops both, and so does this process's death, see WATCHDOG). Resolves once the emulator answers `GET /` with 200, which both
  * emulators do only when they are ready. Rejects with the end of the emulator's output after 60 s or if it exits,
  * and stops it when `signal` aborts first.
  */
@@ -66,9 +73,9 @@ export async function startEmulator(
 ): Promise<RunningEmulator> {
   const port = await freePort();
   const host = `127.0.0.1:${port}`;
-  const child = spawn('gcloud', [...ARGS[name], `--host-port=${host}`], {
+  const child = spawn('bash', ['-c', WATCHDOG, 'emulator', ...ARGS[name], `--host-port=${host}`], {
     detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, CLOUDSDK_CORE_DISABLE_PROMPTS: '1' },
   });
   let output = '';
