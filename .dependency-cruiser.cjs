@@ -4,7 +4,8 @@
  * Adapters implement ports and are chosen only in composition roots (each service's server.ts, services/embedded,
  * infra/local), which alone may assemble several services.
  */
-const COMPOSITION_ROOTS = '(^services/[^/]+/server\\.ts$|^services/embedded/|^services/google/|^infra/local/|^test/|\\.test\\.ts$)';
+const COMPOSITION_ROOTS =
+  '(^services/[^/]+/server\\.ts$|^services/embedded/|^services/google/|^infra/local/|^test/|\\.test\\.ts$)';
 module.exports = {
   forbidden: [
     {

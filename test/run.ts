@@ -41,10 +41,15 @@ async function main(): Promise<number> {
     // Emulators someone already runs (quicker when iterating); nothing to start or stop.
     env.GOOGLE_CLOUD_PROJECT ??= PROJECT;
     env.METADATA_SERVER_DETECTION = 'none';
-    console.log(`emulators from the environment: firestore ${env.FIRESTORE_EMULATOR_HOST}, pubsub ${env.PUBSUB_EMULATOR_HOST}`);
+    console.log(
+      `emulators from the environment: firestore ${env.FIRESTORE_EMULATOR_HOST}, pubsub ${env.PUBSUB_EMULATOR_HOST}`,
+    );
   } else if (hasGcloud()) {
     const { signal } = starting;
-    const started = await Promise.allSettled([startEmulator('firestore', { signal }), startEmulator('pubsub', { signal })]);
+    const started = await Promise.allSettled([
+      startEmulator('firestore', { signal }),
+      startEmulator('pubsub', { signal }),
+    ]);
     for (const s of started) if (s.status === 'fulfilled') running.push(s.value);
     if (interrupted) return exitCodeFor(interrupted);
     const failed = started.flatMap((s) => (s.status === 'rejected' ? [s.reason] : []));

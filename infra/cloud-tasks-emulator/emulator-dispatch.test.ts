@@ -209,7 +209,10 @@ test('OIDC: Bearer token verifiable with createRemoteJWKSet(jwksUrl), with the r
   const tokens = requests.map((r) => (r.headers['authorization'] ?? '').replace(/^Bearer /, ''));
   const audiences = [];
   for (const token of tokens) {
-    const { payload, protectedHeader } = await jwtVerify(token, jwks, { issuer: h.emulator.issuer, algorithms: ['RS256'] });
+    const { payload, protectedHeader } = await jwtVerify(token, jwks, {
+      issuer: h.emulator.issuer,
+      algorithms: ['RS256'],
+    });
     t.is(protectedHeader.alg, 'RS256');
     t.is(payload['email'], serviceAccountEmail);
     t.is(payload['email_verified'], true);

@@ -1,8 +1,10 @@
 import { createRequire } from 'node:module';
+
 const require = createRequire(import.meta.url);
+
+import type { protos } from '@google-cloud/tasks';
 import { status } from '@grpc/grpc-js';
 import test from 'ava';
-import type { protos } from '@google-cloud/tasks';
 import { eventually, grpcCode, type Harness, LOCATION, protoMs, startHarness, startTarget } from './test-helpers.ts';
 
 const RESERVATION_MS = 400;
@@ -13,9 +15,8 @@ test.before(async () => {
 test.after.always(async () => {
   await h?.stop();
   setTimeout(() => {
-    const handles = (process as unknown as { _getActiveHandles(): object[] })._getActiveHandles();
     const { writeFileSync } = require('node:fs');
-    writeFileSync('/tmp/handles.txt', handles.map((x: any) => x.constructor.name + ' ' + (x._idleTimeout ?? '') + ' ' + (x.remotePort ?? '') + ' ' + (x._onTimeout?.toString().slice(0, 300) ?? '')).join('\n'));
+    writeFileSync('/tmp/handles-' + Date.now() + '.txt', JSON.stringify(process.getActiveResourcesInfo()));
   }, 1500).unref();
 });
 
@@ -81,7 +82,11 @@ test('create task: invalid names → INVALID_ARGUMENT', async (t) => {
     `${LOCATION}/queues/another-queue/tasks/ok-id`, // not under the request's parent
     'just-an-id',
   ]) {
-    t.is(await grpcCode(h.client.createTask({ parent: queue, task: httpTask({ name }) })), status.INVALID_ARGUMENT, name);
+    t.is(
+      await grpcCode(h.client.createTask({ parent: queue, task: httpTask({ name }) })),
+      status.INVALID_ARGUMENT,
+      name,
+    );
   }
   // The longest legal id is accepted.
   await h.client.createTask({ parent: queue, task: httpTask({ name: `${queue}/tasks/${'a'.repeat(500)}` }) });
@@ -125,7 +130,10 @@ test('create task: body over 1 MB → INVALID_ARGUMENT (exactly 1 MB is fine); b
 
 test('create task: no http_request, or a URL that is not http(s) → INVALID_ARGUMENT', async (t) => {
   const queue = await h.createQueue('names-target');
-  t.is(await grpcCode(h.client.createTask({ parent: queue, task: { scheduleTime: later() } })), status.INVALID_ARGUMENT);
+  t.is(
+    await grpcCode(h.client.createTask({ parent: queue, task: { scheduleTime: later() } })),
+    status.INVALID_ARGUMENT,
+  );
   const ftp = httpTask({ httpRequest: { url: 'ftp://example.com/file' } });
   t.is(await grpcCode(h.client.createTask({ parent: queue, task: ftp })), status.INVALID_ARGUMENT);
 });

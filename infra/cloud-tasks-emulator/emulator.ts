@@ -59,7 +59,8 @@ export async function startCloudTasksEmulator(options: CloudTasksEmulatorOptions
     new TaskScheduler({
       now: Date.now,
       send: (attempt) => sendAttempt(attempt, stopping.signal),
-      idToken: (serviceAccountEmail, audience) => keys.signIdToken({ issuer: urls.issuer, serviceAccountEmail, audience }),
+      idToken: (serviceAccountEmail, audience) =>
+        keys.signIdToken({ issuer: urls.issuer, serviceAccountEmail, audience }),
       isLive: (task) => service.isLive(task),
       finish: (task) => service.remove(task),
       log,
@@ -69,7 +70,12 @@ export async function startCloudTasksEmulator(options: CloudTasksEmulatorOptions
     service.createQueue({ parent: name.replace(/\/queues\/[^/]*$/, ''), queue: { name } });
   }
 
-  const jwksServer = await startJwksServer({ host, port: options.httpPort ?? 0, jwks: keys.jwks, discovery: () => urls });
+  const jwksServer = await startJwksServer({
+    host,
+    port: options.httpPort ?? 0,
+    jwks: keys.jwks,
+    discovery: () => urls,
+  });
   const baseUrl = `http://${urlHost(host)}:${jwksServer.port}`;
   urls = { issuer: options.issuer ?? baseUrl, jwksUrl: `${baseUrl}/jwks.json` };
 
@@ -81,7 +87,13 @@ export async function startCloudTasksEmulator(options: CloudTasksEmulatorOptions
     throw error;
   }
   const endpoint = `${urlHost(host)}:${grpcServer.port}`;
-  log({ severity: 'INFO', message: 'Cloud Tasks emulator listening', endpoint, jwksUrl: urls.jwksUrl, issuer: urls.issuer });
+  log({
+    severity: 'INFO',
+    message: 'Cloud Tasks emulator listening',
+    endpoint,
+    jwksUrl: urls.jwksUrl,
+    issuer: urls.issuer,
+  });
 
   let stopped: Promise<void> | undefined;
   return {

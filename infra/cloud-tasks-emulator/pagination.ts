@@ -11,7 +11,11 @@ export function paginate<T>(
   const size = Math.min(pageSize || maxPageSize, maxPageSize);
   let offset = 0;
   if (pageToken) {
-    offset = Number(Buffer.from(pageToken, 'base64url').toString('utf8').replace(/^offset:/, ''));
+    offset = Number(
+      Buffer.from(pageToken, 'base64url')
+        .toString('utf8')
+        .replace(/^offset:/, ''),
+    );
     if (!Number.isSafeInteger(offset) || offset < 0) throw invalidArgument('Invalid page_token');
   }
   const end = offset + size;

@@ -1,5 +1,11 @@
 import test from 'ava';
-import { DEFAULT_RETRY_POLICY, nextBackoff, type RetryPolicy, retriesExhausted, retryPolicyFrom } from './retry-policy.ts';
+import {
+  DEFAULT_RETRY_POLICY,
+  nextBackoff,
+  type RetryPolicy,
+  retriesExhausted,
+  retryPolicyFrom,
+} from './retry-policy.ts';
 
 const policy = (overrides: Partial<RetryPolicy>): RetryPolicy => ({ ...DEFAULT_RETRY_POLICY, ...overrides });
 const backoffs = (p: RetryPolicy, count: number) => Array.from({ length: count }, (_, i) => nextBackoff(p, i + 1));
@@ -45,11 +51,14 @@ test('retriesExhausted: an unlimited limit does not hold the task back; both unl
 });
 
 test('retryPolicyFrom: unset fields keep the defaults; out-of-range values → INVALID_ARGUMENT', (t) => {
-  t.deepEqual(retryPolicyFrom({ maxAttempts: 5, minBackoff: { seconds: '0', nanos: 50_000_000 } }, DEFAULT_RETRY_POLICY), {
-    ...DEFAULT_RETRY_POLICY,
-    maxAttempts: 5,
-    minBackoffMs: 50,
-  });
+  t.deepEqual(
+    retryPolicyFrom({ maxAttempts: 5, minBackoff: { seconds: '0', nanos: 50_000_000 } }, DEFAULT_RETRY_POLICY),
+    {
+      ...DEFAULT_RETRY_POLICY,
+      maxAttempts: 5,
+      minBackoffMs: 50,
+    },
+  );
   t.is(t.throws(() => retryPolicyFrom({ maxAttempts: -2 }, DEFAULT_RETRY_POLICY))?.name, 'ApiError');
   t.throws(() => retryPolicyFrom({ minBackoff: { seconds: 10 }, maxBackoff: { seconds: 1 } }, DEFAULT_RETRY_POLICY));
 });

@@ -76,8 +76,10 @@ export function retryPolicyFrom(config: RetryConfigMessage | null | undefined, b
   };
   if (policy.maxAttempts < -1) throw invalidArgument('RetryConfig.max_attempts must be >= -1');
   if (policy.maxRetryDurationMs < 0) throw invalidArgument('RetryConfig.max_retry_duration must not be negative');
-  if (policy.minBackoffMs < 0 || policy.maxBackoffMs < 0) throw invalidArgument('RetryConfig backoffs must not be negative');
-  if (policy.minBackoffMs > policy.maxBackoffMs) throw invalidArgument('RetryConfig.min_backoff must be <= max_backoff');
+  if (policy.minBackoffMs < 0 || policy.maxBackoffMs < 0)
+    throw invalidArgument('RetryConfig backoffs must not be negative');
+  if (policy.minBackoffMs > policy.maxBackoffMs)
+    throw invalidArgument('RetryConfig.min_backoff must be <= max_backoff');
   if (policy.maxDoublings < 0) throw invalidArgument('RetryConfig.max_doublings must not be negative');
   return policy;
 }

@@ -87,7 +87,11 @@ export class TaskScheduler {
         deadlineMs: task.dispatchDeadlineMs,
       });
     } catch (error) {
-      outcome = { kind: 'no-response', code: status.INTERNAL, message: `emulator failed to dispatch: ${String(error)}` };
+      outcome = {
+        kind: 'no-response',
+        code: status.INTERNAL,
+        message: `emulator failed to dispatch: ${String(error)}`,
+      };
     }
     task.inFlight--;
     if (!this.deps.isLive(task)) return; // deleted, purged or its queue deleted while the request was out

@@ -2,7 +2,7 @@ import { alreadyExists, invalidArgument, notFound, unimplemented } from './api-e
 import type { LogSink } from './log.ts';
 import { assertLocationName, generateTaskId, parseQueueName, parseTaskName } from './names.ts';
 import { paginate } from './pagination.ts';
-import { queueMessage, type RateLimits, type QueueRecord, type TaskRecord, taskMessage } from './records.ts';
+import { type QueueRecord, queueMessage, type RateLimits, type TaskRecord, taskMessage } from './records.ts';
 import { DEFAULT_RETRY_POLICY, retryPolicyFrom } from './retry-policy.ts';
 import type { TaskScheduler } from './scheduler.ts';
 import { validateTask } from './task-validation.ts';
@@ -19,7 +19,11 @@ import type {
 } from './wire.ts';
 
 /** Defaults the service applies to a queue created without RateLimits. Stored and reported, not enforced. */
-const DEFAULT_RATE_LIMITS: RateLimits = { maxDispatchesPerSecond: 500, maxBurstSize: 100, maxConcurrentDispatches: 1000 };
+const DEFAULT_RATE_LIMITS: RateLimits = {
+  maxDispatchesPerSecond: 500,
+  maxBurstSize: 100,
+  maxConcurrentDispatches: 1000,
+};
 
 export interface ServiceOptions {
   /** How long a task name stays taken after its task completed or was deleted (~1 h in production). */
@@ -135,7 +139,9 @@ export class CloudTasksService {
 
   listTasks(request: ListRequest): { tasks: TaskMessage[]; nextPageToken: string } {
     const queue = this.queue(request.parent);
-    const tasks = [...queue.tasks.values()].sort((a, b) => a.scheduleTimeMs - b.scheduleTimeMs || (a.name < b.name ? -1 : 1));
+    const tasks = [...queue.tasks.values()].sort(
+      (a, b) => a.scheduleTimeMs - b.scheduleTimeMs || (a.name < b.name ? -1 : 1),
+    );
     const page = paginate(tasks, request.pageSize, request.pageToken, 1000);
     return { tasks: page.items.map((t) => taskMessage(t, request.responseView)), nextPageToken: page.nextPageToken };
   }
@@ -175,7 +181,12 @@ export class CloudTasksService {
     };
     queue.tasks.set(name, task);
     this.scheduler?.arm(task);
-    this.options.log({ severity: 'DEBUG', message: 'task created', task: name, scheduleTime: new Date(task.scheduleTimeMs) });
+    this.options.log({
+      severity: 'DEBUG',
+      message: 'task created',
+      task: name,
+      scheduleTime: new Date(task.scheduleTimeMs),
+    });
     return taskMessage(task, request.responseView);
   }
 
@@ -249,6 +260,7 @@ function rateLimitsFrom(message: RateLimitsMessage | null | undefined, base: Rat
   if (limits.maxDispatchesPerSecond < 0 || limits.maxDispatchesPerSecond > 500) {
     throw invalidArgument('RateLimits.max_dispatches_per_second must be in (0, 500]');
   }
-  if (limits.maxConcurrentDispatches < 0) throw invalidArgument('RateLimits.max_concurrent_dispatches must be positive');
+  if (limits.maxConcurrentDispatches < 0)
+    throw invalidArgument('RateLimits.max_concurrent_dispatches must be positive');
   return limits;
 }

@@ -18,9 +18,13 @@ export interface AttemptInfo {
  * Headers the service computes or reserves, so a task's own value never goes out: Host and Content-Length (derived
  * from the URL and body), User-Agent, Google-internal prefixes, and hop-by-hop headers an HTTP client must set itself.
  */
-const RESERVED = /^(host|content-length|user-agent|connection|keep-alive|transfer-encoding|te|trailer|upgrade|expect|proxy-.*|x-google-.*|x-appengine-.*|x-cloudtasks-.*)$/i;
+const RESERVED =
+  /^(host|content-length|user-agent|connection|keep-alive|transfer-encoding|te|trailer|upgrade|expect|proxy-.*|x-google-.*|x-appengine-.*|x-cloudtasks-.*)$/i;
 
-export function attemptHeaders(taskHeaders: Readonly<Record<string, string>>, info: AttemptInfo): Record<string, string> {
+export function attemptHeaders(
+  taskHeaders: Readonly<Record<string, string>>,
+  info: AttemptInfo,
+): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(taskHeaders)) {
     if (RESERVED.test(name)) continue;

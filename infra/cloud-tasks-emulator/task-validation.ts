@@ -53,7 +53,9 @@ function validateHttpRequest(request: HttpRequestMessage): HttpTarget {
   if (headerBytes >= MAX_HEADERS_BYTES) throw invalidArgument('HttpRequest.headers must be less than 80KB');
 
   if (request.oauthToken) {
-    throw unimplemented('oauth_token is not supported by the emulator (it cannot mint Google access tokens); use oidc_token');
+    throw unimplemented(
+      'oauth_token is not supported by the emulator (it cannot mint Google access tokens); use oidc_token',
+    );
   }
   let oidc: HttpTarget['oidc'];
   if (request.oidcToken) {

@@ -1,6 +1,6 @@
+import { walkthrough } from '../../services/embedded/walkthrough.ts';
 import { JsonLogger } from '../../shared/adapters/logging/json-logger.ts';
 import { loadConfig } from '../../shared/config.ts';
-import { walkthrough } from '../../services/embedded/walkthrough.ts';
 import { startLocalTopology } from './topology.ts';
 
 // `npm run start:emulators`: the Google Cloud topology on this machine. Ctrl-C stops all of it.

@@ -2,6 +2,13 @@ import { PubSub } from '@google-cloud/pubsub';
 import { type ServerType, serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { proxy } from 'hono/proxy';
+import { createApp as createApiApp } from '../../services/api/app.ts';
+import { LocalIssuer } from '../../services/embedded/local-issuer.ts';
+import { googleDeps } from '../../services/google/deps.ts';
+import { createApp as createNotifierApp } from '../../services/notifier/app.ts';
+import { createSandboxGateway, type SandboxGateway } from '../../services/sandbox-gateway/app.ts';
+import { createApp as createStatusCheckerApp } from '../../services/status-checker/app.ts';
+import { createApp as createWebhooksApp } from '../../services/webhooks/app.ts';
 import { JsonLogger } from '../../shared/adapters/logging/json-logger.ts';
 import { SystemClock } from '../../shared/adapters/memory/clocks.ts';
 import { ensurePubSubTopology } from '../../shared/adapters/pubsub/pubsub-topology.ts';
@@ -10,13 +17,6 @@ import { AppError } from '../../shared/domain/errors.ts';
 import { problem } from '../../shared/http/problem.ts';
 import type { Logger } from '../../shared/ports/logger.ts';
 import { publishPendingEvents } from '../../shared/use-cases/publish-events.ts';
-import { createApp as createApiApp } from '../../services/api/app.ts';
-import { LocalIssuer } from '../../services/embedded/local-issuer.ts';
-import { googleDeps } from '../../services/google/deps.ts';
-import { createApp as createNotifierApp } from '../../services/notifier/app.ts';
-import { createSandboxGateway, type SandboxGateway } from '../../services/sandbox-gateway/app.ts';
-import { createApp as createStatusCheckerApp } from '../../services/status-checker/app.ts';
-import { createApp as createWebhooksApp } from '../../services/webhooks/app.ts';
 import { freePort, type RunningEmulator, startEmulator } from '../../test/support/emulators.ts';
 import { startCloudTasksEmulator } from '../cloud-tasks-emulator/emulator.ts';
 
@@ -178,10 +178,12 @@ export async function startLocalTopology(options: TopologyOptions): Promise<Topo
     });
 
     const front = new Hono();
-    const forward = (target: string, strip = '') => (c: { req: { raw: Request; url: string } }) => {
-      const incoming = new URL(c.req.url);
-      return proxy(`${target}${incoming.pathname.slice(strip.length)}${incoming.search}`, { raw: c.req.raw });
-    };
+    const forward =
+      (target: string, strip = '') =>
+      (c: { req: { raw: Request; url: string } }) => {
+        const incoming = new URL(c.req.url);
+        return proxy(`${target}${incoming.pathname.slice(strip.length)}${incoming.search}`, { raw: c.req.raw });
+      };
     front.all('/v1/*', forward(url(ports.api)));
     front.all('/webhooks/*', forward(url(ports.webhooks)));
     front.all('/sandbox/*', forward(url(ports.sandbox), '/sandbox'));
@@ -194,7 +196,9 @@ export async function startLocalTopology(options: TopologyOptions): Promise<Topo
       return c.json({ token: await issuer.customerToken(customerId), tokenType: 'Bearer', expiresIn: 3600 });
     });
     front.get('/healthz', (c) => c.json({ ok: true }));
-    front.notFound((c) => problem(new AppError('not-found', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`)));
+    front.notFound((c) =>
+      problem(new AppError('not-found', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`)),
+    );
     servers.push((await listen(front.fetch, frontPort)).server);
 
     // stands in for the Cloud Scheduler job that calls the status-checker's /tasks/sweep-outbox every minute

@@ -1,6 +1,6 @@
 import test from 'ava';
-import { client } from '../../test/e2e/harness.ts';
 import { embeddedHarness } from '../../test/e2e/embedded-harness.ts';
+import { client } from '../../test/e2e/harness.ts';
 
 const BAD_CREATES: [string, string | undefined, string, number, string][] = [
   ['malformed JSON', 'k1', '{"amount": 100,', 400, 'malformed-json'],
@@ -11,7 +11,17 @@ const BAD_CREATES: [string, string | undefined, string, number, string][] = [
   ['unknown field', 'k6', JSON.stringify({ amount: 49_900, currency: 'INR', tip: 5 }), 400, 'validation'],
   ['missing Idempotency-Key', undefined, JSON.stringify({ amount: 49_900, currency: 'INR' }), 400, 'validation'],
   ['array body', 'k7', '[]', 400, 'validation'],
-  ['too many notes', 'k8', JSON.stringify({ amount: 49_900, currency: 'INR', notes: Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`k${i}`, 'v'])) }), 400, 'validation'],
+  [
+    'too many notes',
+    'k8',
+    JSON.stringify({
+      amount: 49_900,
+      currency: 'INR',
+      notes: Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`k${i}`, 'v'])),
+    }),
+    400,
+    'validation',
+  ],
 ];
 
 for (const [why, key, body, status, type] of BAD_CREATES) {
@@ -63,7 +73,12 @@ test('create order: text/plain body → 415', async (t) => {
 test('create order: 201 with the order, its created timeline entry and the checkout data', async (t) => {
   const h = await embeddedHarness();
   const c = await client(h);
-  const res = await c.call('POST', '/v1/orders', { amount: 49_900, currency: 'INR', notes: { plan: 'pro' } }, { 'idempotency-key': 'a' });
+  const res = await c.call(
+    'POST',
+    '/v1/orders',
+    { amount: 49_900, currency: 'INR', notes: { plan: 'pro' } },
+    { 'idempotency-key': 'a' },
+  );
   t.is(res.status, 201);
   const body = (await res.json()) as any;
   t.regex(body.id, /^ord_[A-Za-z0-9]{20}$/);

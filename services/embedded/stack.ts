@@ -86,7 +86,8 @@ export async function createEmbeddedStack(options: EmbeddedOptions): Promise<Emb
 
   const root = new Hono();
   const dispatch: Dispatch = (request) => Promise.resolve(root.fetch(request));
-  const inProcessFetch = ((input: string | URL | Request, init?: RequestInit) => dispatch(new Request(input, init))) as typeof fetch;
+  const inProcessFetch = ((input: string | URL | Request, init?: RequestInit) =>
+    dispatch(new Request(input, init))) as typeof fetch;
 
   const deliver: Dispatch = async (request) => {
     const fault = options.chaos?.(request) ?? null;
@@ -108,7 +109,12 @@ export async function createEmbeddedStack(options: EmbeddedOptions): Promise<Emb
     ...(options.busDuplicateRate !== undefined ? { duplicateRate: options.busDuplicateRate } : {}),
     ...(options.random ? { random: options.random } : {}),
   });
-  bus.subscribe({ name: 'notifier', topic: 'payment-events', pushUrl: `${base}/pubsub/payment-events`, dispatch: deliver });
+  bus.subscribe({
+    name: 'notifier',
+    topic: 'payment-events',
+    pushUrl: `${base}/pubsub/payment-events`,
+    dispatch: deliver,
+  });
 
   const sandbox = createSandboxGateway({
     ...razorpay,
@@ -161,7 +167,9 @@ export async function createEmbeddedStack(options: EmbeddedOptions): Promise<Emb
     const customerId = c.req.query('customerId') ?? '';
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(customerId)) {
       return problem(
-        new AppError('validation', 'customerId: 1–64 letters, digits, _ or -', [{ path: 'customerId', message: 'invalid' }]),
+        new AppError('validation', 'customerId: 1–64 letters, digits, _ or -', [
+          { path: 'customerId', message: 'invalid' },
+        ]),
       );
     }
     return c.json({ token: await issuer.customerToken(customerId), tokenType: 'Bearer', expiresIn: 3600 });
@@ -172,7 +180,9 @@ export async function createEmbeddedStack(options: EmbeddedOptions): Promise<Emb
   root.all('/tasks/*', (c) => statusChecker.fetch(c.req.raw));
   root.all('/pubsub/*', (c) => notifier.fetch(c.req.raw));
   root.mount('/sandbox', sandbox.app.fetch);
-  root.notFound((c) => problem(new AppError('not-found', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`)));
+  root.notFound((c) =>
+    problem(new AppError('not-found', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`)),
+  );
 
   let sweep: NodeJS.Timeout | null = null;
   const drain = async (): Promise<void> => {

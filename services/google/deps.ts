@@ -1,14 +1,17 @@
 import { Firestore } from '@google-cloud/firestore';
 import { PubSub } from '@google-cloud/pubsub';
 import { createRemoteJWKSet } from 'jose';
-import { CloudTasksTaskQueue, createCloudTasksClient } from '../../shared/adapters/cloud-tasks/cloud-tasks-task-queue.ts';
+import {
+  CloudTasksTaskQueue,
+  createCloudTasksClient,
+} from '../../shared/adapters/cloud-tasks/cloud-tasks-task-queue.ts';
 import { FirestoreInboxStore } from '../../shared/adapters/firestore/firestore-inbox-store.ts';
 import { FirestoreNotificationStore } from '../../shared/adapters/firestore/firestore-notification-store.ts';
 import { FirestoreOrderStore } from '../../shared/adapters/firestore/firestore-order-store.ts';
-import { PubSubEventBus } from '../../shared/adapters/pubsub/pubsub-event-bus.ts';
 import { RazorpayGateway } from '../../shared/adapters/gateways/razorpay/razorpay-gateway.ts';
 import { SystemClock } from '../../shared/adapters/memory/clocks.ts';
 import { RandomIds } from '../../shared/adapters/memory/ids.ts';
+import { PubSubEventBus } from '../../shared/adapters/pubsub/pubsub-event-bus.ts';
 import type { Config } from '../../shared/config.ts';
 import { jwtVerifier, type TokenVerifier } from '../../shared/http/auth.ts';
 import type { Logger } from '../../shared/ports/logger.ts';
@@ -54,7 +57,9 @@ export function googleDeps(config: Config, logger: Logger): GoogleDeps {
     tasks: new CloudTasksTaskQueue(tasksClient, {
       project: projectId,
       location: config.TASKS_LOCATION,
-      queues: { 'status-checks': { queue: config.TASKS_STATUS_QUEUE, targetBaseUrl: required(config, 'STATUS_CHECKER_URL') } },
+      queues: {
+        'status-checks': { queue: config.TASKS_STATUS_QUEUE, targetBaseUrl: required(config, 'STATUS_CHECKER_URL') },
+      },
       ...(config.TASKS_SERVICE_ACCOUNT ? { serviceAccountEmail: config.TASKS_SERVICE_ACCOUNT } : {}),
       ...(config.PUSH_OIDC_AUDIENCE ? { audience: config.PUSH_OIDC_AUDIENCE } : {}),
     }),

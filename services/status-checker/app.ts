@@ -9,10 +9,7 @@ import type { Deps } from '../../shared/use-cases/deps.ts';
 import { publishPendingEvents } from '../../shared/use-cases/publish-events.ts';
 import { CHECK_PAYMENT_PATH } from '../../shared/use-cases/schedule-status-check.ts';
 
-export type StatusCheckerDeps = Pick<
-  Deps,
-  'orders' | 'outbox' | 'bus' | 'tasks' | 'gateway' | 'clock' | 'settings'
-> & {
+export type StatusCheckerDeps = Pick<Deps, 'orders' | 'outbox' | 'bus' | 'tasks' | 'gateway' | 'clock' | 'settings'> & {
   readonly logger: Logger;
   /** Verifies the OIDC token Cloud Tasks (and Cloud Scheduler) attach; null only where the emulators send none. */
   readonly pushTokens: TokenVerifier | null;

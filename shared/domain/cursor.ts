@@ -8,7 +8,10 @@ export interface ListPosition {
 }
 
 export function encodeCursor(p: ListPosition): string {
-  return btoa(JSON.stringify([p.createdAt, p.id])).replaceAll('+', '-').replaceAll('/', '_').replaceAll('=', '');
+  return btoa(JSON.stringify([p.createdAt, p.id]))
+    .replaceAll('+', '-')
+    .replaceAll('/', '_')
+    .replaceAll('=', '');
 }
 
 /** Returns null for anything that is not a cursor we made; callers answer 400. */

@@ -7,8 +7,13 @@ const later = (s: number) => new Date(T0.getTime() + s * 1000);
 const ORDER_AMOUNT = money(49_900, 'INR');
 
 function fresh(): Order {
-  return newOrder({ id: 'ord_00000000000000000001', customerId: 'c1', amount: ORDER_AMOUNT, gateway: 'razorpay', now: T0 })
-    .order;
+  return newOrder({
+    id: 'ord_00000000000000000001',
+    customerId: 'c1',
+    amount: ORDER_AMOUNT,
+    gateway: 'razorpay',
+    now: T0,
+  }).order;
 }
 
 function apply(order: Order, obs: PaymentObservation, at = 1): Order {
@@ -25,7 +30,13 @@ const success = (paymentId = 'pay_1', paid = ORDER_AMOUNT): PaymentObservation =
 });
 
 test('newOrder: starts created with one api timeline entry and a created event', (t) => {
-  const { order, events } = newOrder({ id: 'ord_x', customerId: 'c1', amount: ORDER_AMOUNT, gateway: 'razorpay', now: T0 });
+  const { order, events } = newOrder({
+    id: 'ord_x',
+    customerId: 'c1',
+    amount: ORDER_AMOUNT,
+    gateway: 'razorpay',
+    now: T0,
+  });
   t.is(order.status, 'created');
   t.deepEqual(order.timeline, [{ at: T0.toISOString(), source: 'api', kind: 'transition', from: null, to: 'created' }]);
   t.deepEqual(

@@ -133,7 +133,12 @@ export function attachGatewayOrder(
   if (order.gateway.orderId !== null) return null;
   return {
     ...order,
-    gateway: { ...order.gateway, orderId: checkout.gatewayOrderId, keyId: checkout.keyId, checkoutUrl: checkout.checkoutUrl },
+    gateway: {
+      ...order.gateway,
+      orderId: checkout.gatewayOrderId,
+      keyId: checkout.keyId,
+      checkoutUrl: checkout.checkoutUrl,
+    },
     updatedAt: now.toISOString(),
     version: order.version + 1,
   };

@@ -47,6 +47,8 @@ export function createServiceApp(options: ServiceAppOptions): Hono<AppEnv> {
     }),
   );
   app.onError((error, c) => toProblem(error, c, options.logger));
-  app.notFound((c) => problem(new AppError('not-found', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`)));
+  app.notFound((c) =>
+    problem(new AppError('not-found', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`)),
+  );
   return app;
 }

@@ -10,7 +10,11 @@ export function parseWith<S extends v.GenericSchema>(schema: S, value: unknown, 
   const result = v.safeParse(schema, value);
   if (!result.success) {
     const fields = fieldsOf(result.issues);
-    throw new AppError('validation', `invalid ${what}: ${fields.map((f) => `${f.path} ${f.message}`).join('; ')}`, fields);
+    throw new AppError(
+      'validation',
+      `invalid ${what}: ${fields.map((f) => `${f.path} ${f.message}`).join('; ')}`,
+      fields,
+    );
   }
   return result.output;
 }

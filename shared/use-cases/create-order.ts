@@ -72,7 +72,10 @@ export async function createOrder(
   return { order, checkout: checkoutOf(order), created: result.kind === 'created' };
 }
 
-async function attachGateway(order: Order, deps: Pick<Deps, 'orders' | 'gateway' | 'clock' | 'logger'>): Promise<Order> {
+async function attachGateway(
+  order: Order,
+  deps: Pick<Deps, 'orders' | 'gateway' | 'clock' | 'logger'>,
+): Promise<Order> {
   const checkout = await deps.gateway.createOrder({
     amount: order.amount,
     receipt: order.id,

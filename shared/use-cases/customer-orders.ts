@@ -5,7 +5,11 @@ import type { OrderQuery, Page } from '../ports/order-store.ts';
 import type { Deps } from './deps.ts';
 
 /** Another customer's order is "not found", never "forbidden": its existence is not theirs to learn. */
-export async function getCustomerOrder(customerId: string, orderId: string, deps: Pick<Deps, 'orders'>): Promise<Order> {
+export async function getCustomerOrder(
+  customerId: string,
+  orderId: string,
+  deps: Pick<Deps, 'orders'>,
+): Promise<Order> {
   const order = await deps.orders.get(orderId);
   if (!order || order.customerId !== customerId) throw new AppError('not-found', `no order ${orderId}`);
   return order;

@@ -42,7 +42,11 @@ export async function receiveGatewayWebhook(
       }
       const applied = await applyGatewayStatus(order.id, webhook.observation, deps);
       await deps.inbox.add(SCOPE, webhook.eventId, deps.clock.now());
-      return { outcome: applied.outcome === 'changed' ? 'applied' : applied.outcome === 'not-found' ? 'rejected' : applied.outcome, orderId: order.id };
+      return {
+        outcome:
+          applied.outcome === 'changed' ? 'applied' : applied.outcome === 'not-found' ? 'rejected' : applied.outcome,
+        orderId: order.id,
+      };
     }
   }
 }

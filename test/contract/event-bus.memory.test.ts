@@ -8,7 +8,12 @@ eventBusContract(test, async () => {
   const clock = new ManualClock();
   const receiver = new PushReceiver();
   const bus = new MemoryEventBus({ clock, retry: { minBackoffMs: 100, maxBackoffMs: 1_000, maxAttempts: 5 } });
-  bus.subscribe({ name: 'push', topic: 'payment-events', pushUrl: 'http://receiver.test/push', dispatch: receiver.dispatch });
+  bus.subscribe({
+    name: 'push',
+    topic: 'payment-events',
+    pushUrl: 'http://receiver.test/push',
+    dispatch: receiver.dispatch,
+  });
   return {
     bus,
     receiver,

@@ -18,7 +18,10 @@ export type OrderStoreUnderTest = OrderStore & Outbox;
  * The promises every OrderStore + Outbox makes. `makeStore` must return an empty store per call (the tests run
  * concurrently and each counts what it wrote).
  */
-export function orderStoreContract(test: TestFn, makeStore: () => OrderStoreUnderTest | Promise<OrderStoreUnderTest>): void {
+export function orderStoreContract(
+  test: TestFn,
+  makeStore: () => OrderStoreUnderTest | Promise<OrderStoreUnderTest>,
+): void {
   const ids = new RandomIds();
   const T0 = Date.parse('2026-03-01T10:00:00.000Z');
   const at = (minutes: number) => new Date(T0 + minutes * 60_000);
@@ -170,7 +173,11 @@ export function orderStoreContract(test: TestFn, makeStore: () => OrderStoreUnde
     await created(store); // another order without a gateway order
     t.is(await store.findByGatewayOrderId('order_gw1'), null);
     const attached = await store.update(order.id, (o) => {
-      const next = attachGatewayOrder(o, { gatewayOrderId: 'order_gw1', keyId: 'rzp_test_1', checkoutUrl: null }, at(1));
+      const next = attachGatewayOrder(
+        o,
+        { gatewayOrderId: 'order_gw1', keyId: 'rzp_test_1', checkoutUrl: null },
+        at(1),
+      );
       return next ? { order: next, events: [] } : null;
     });
     t.is(attached?.gateway.orderId, 'order_gw1');

@@ -1,6 +1,6 @@
+import { createEmbeddedStack, type EmbeddedOptions, type EmbeddedStack } from '../../services/embedded/stack.ts';
 import { MemoryLogger } from '../../shared/adapters/logging/json-logger.ts';
 import { ManualClock } from '../../shared/adapters/memory/clocks.ts';
-import { createEmbeddedStack, type EmbeddedOptions, type EmbeddedStack } from '../../services/embedded/stack.ts';
 import type { Harness } from './harness.ts';
 
 export const BASE = 'http://payments.test';

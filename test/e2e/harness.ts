@@ -67,7 +67,11 @@ export async function pay(
   const res = await h.fetch(`/sandbox/control/orders/${gatewayOrderId}/pay`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ outcome: options.outcome ?? 'success', webhook: options.webhook ?? 'deliver', ...(options.amount ? { amount: options.amount } : {}) }),
+    body: JSON.stringify({
+      outcome: options.outcome ?? 'success',
+      webhook: options.webhook ?? 'deliver',
+      ...(options.amount ? { amount: options.amount } : {}),
+    }),
   });
   if (!res.ok) throw new Error(`pay → ${res.status}: ${await res.text()}`);
   return (await res.json()) as { paymentId: string; signature: string };

@@ -5,7 +5,12 @@ import { client, type Harness, pay, sandboxPayment, signedWebhook, until } from 
  * The end-to-end promises of the payment core, written once and run against every way the product runs
  * (the embedded default, the emulator topology). `acquire` gives a harness; scenarios use fresh customers.
  */
-export function registerScenarios(test: TestFn, label: string, acquire: () => Promise<Harness>, release: (h: Harness) => Promise<void>) {
+export function registerScenarios(
+  test: TestFn,
+  label: string,
+  acquire: () => Promise<Harness>,
+  release: (h: Harness) => Promise<void>,
+) {
   const run = (title: string, body: (h: Harness) => Promise<void>) =>
     test.serial(`${label}: ${title}`, async (t) => {
       const h = await acquire();
@@ -26,10 +31,24 @@ export function registerScenarios(test: TestFn, label: string, acquire: () => Pr
     expect(order.status === 'created', `created, got ${order.status}`);
     expect(order.checkout.gatewayOrderId.startsWith('order_'), 'checkout names the gateway order');
     await pay(h, order.checkout.gatewayOrderId, { webhook: 'deliver' });
-    const done = await until(h, () => c.order(order.id), (o) => o.status === 'succeeded', 2);
+    const done = await until(
+      h,
+      () => c.order(order.id),
+      (o) => o.status === 'succeeded',
+      2,
+    );
     expect(done.status === 'succeeded', `succeeded, got ${done.status}`);
     expect(done.timeline.at(-1).source === 'webhook', 'settled by the webhook');
-    const steps = (await until(h, () => c.notifications(), (n) => n.length >= 2, 2)).map((n: any) => n.step).sort();
+    const steps = (
+      await until(
+        h,
+        () => c.notifications(),
+        (n) => n.length >= 2,
+        2,
+      )
+    )
+      .map((n: any) => n.step)
+      .sort();
     expect(JSON.stringify(steps) === JSON.stringify(['created', 'succeeded']), `notified: ${steps}`);
   });
 
@@ -39,7 +58,12 @@ export function registerScenarios(test: TestFn, label: string, acquire: () => Pr
     await pay(h, order.checkout.gatewayOrderId, { webhook: 'drop' });
     await h.settle();
     expect((await c.order(order.id)).status === 'created', 'nothing known before the check');
-    const done = await until(h, () => c.order(order.id), (o) => o.status === 'succeeded', 3);
+    const done = await until(
+      h,
+      () => c.order(order.id),
+      (o) => o.status === 'succeeded',
+      3,
+    );
     expect(done.status === 'succeeded', `succeeded, got ${done.status}`);
     expect(done.timeline.at(-1).source === 'status-check', 'settled by the status check');
   });
@@ -48,9 +72,21 @@ export function registerScenarios(test: TestFn, label: string, acquire: () => Pr
     const c = await client(h);
     const order = await c.createOrder();
     await pay(h, order.checkout.gatewayOrderId, { outcome: 'failure', webhook: 'deliver' });
-    const done = await until(h, () => c.order(order.id), (o) => o.status === 'failed', 2);
+    const done = await until(
+      h,
+      () => c.order(order.id),
+      (o) => o.status === 'failed',
+      2,
+    );
     expect(done.status === 'failed', `failed, got ${done.status}`);
-    const steps = (await until(h, () => c.notifications(), (n) => n.some((x: any) => x.step === 'failed'), 2)).map((n: any) => n.step);
+    const steps = (
+      await until(
+        h,
+        () => c.notifications(),
+        (n) => n.some((x: any) => x.step === 'failed'),
+        2,
+      )
+    ).map((n: any) => n.step);
     expect(steps.includes('failed'), `notified: ${steps}`);
   });
 
@@ -62,7 +98,12 @@ export function registerScenarios(test: TestFn, label: string, acquire: () => Pr
     expect(res.status === 202, `202, got ${res.status}`);
     expect(((await res.json()) as any).status === 'processing', 'processing');
     await h.settle();
-    const done = await until(h, () => c.order(order.id), (o) => o.status === 'succeeded', 1);
+    const done = await until(
+      h,
+      () => c.order(order.id),
+      (o) => o.status === 'succeeded',
+      1,
+    );
     expect(done.status === 'succeeded', `the immediate check settled it, got ${done.status}`);
   });
 
@@ -83,18 +124,30 @@ export function registerScenarios(test: TestFn, label: string, acquire: () => Pr
     const { paymentId } = await pay(h, order.checkout.gatewayOrderId, { webhook: 'drop' });
     const payment = await sandboxPayment(h, paymentId);
     const responses = await Promise.all(
-      Array.from({ length: 10 }, () => h.fetch('/webhooks/razorpay', signedWebhook(h, 'payment.captured', payment, 'evt_dup_1'))),
+      Array.from({ length: 10 }, () =>
+        h.fetch('/webhooks/razorpay', signedWebhook(h, 'payment.captured', payment, 'evt_dup_1')),
+      ),
     );
-    expect(responses.every((r) => r.status === 200), `all acknowledged: ${responses.map((r) => r.status)}`);
+    expect(
+      responses.every((r) => r.status === 200),
+      `all acknowledged: ${responses.map((r) => r.status)}`,
+    );
     // and ten more with distinct event ids: the state machine, not only the event-id filter, holds the line
     await Promise.all(
-      Array.from({ length: 10 }, (_, i) => h.fetch('/webhooks/razorpay', signedWebhook(h, 'payment.captured', payment, `evt_other_${i}`))),
+      Array.from({ length: 10 }, (_, i) =>
+        h.fetch('/webhooks/razorpay', signedWebhook(h, 'payment.captured', payment, `evt_other_${i}`)),
+      ),
     );
     await h.settle();
     const done = await c.order(order.id);
     expect(done.status === 'succeeded', `succeeded, got ${done.status}`);
     expect(done.timeline.filter((e: any) => e.to === 'succeeded').length === 1, 'one succeeded transition');
-    const notes = await until(h, () => c.notifications(), (n) => n.some((x: any) => x.step === 'succeeded'), 1);
+    const notes = await until(
+      h,
+      () => c.notifications(),
+      (n) => n.some((x: any) => x.step === 'succeeded'),
+      1,
+    );
     expect(notes.filter((n: any) => n.step === 'succeeded').length === 1, 'one succeeded notification');
   });
 
@@ -103,9 +156,16 @@ export function registerScenarios(test: TestFn, label: string, acquire: () => Pr
     const order = await c.createOrder();
     const { paymentId } = await pay(h, order.checkout.gatewayOrderId, { webhook: 'drop' });
     const payment = await sandboxPayment(h, paymentId);
-    const forged = await h.fetch('/webhooks/razorpay', signedWebhook(h, 'payment.captured', payment, 'evt_forged', 'not-the-secret'));
+    const forged = await h.fetch(
+      '/webhooks/razorpay',
+      signedWebhook(h, 'payment.captured', payment, 'evt_forged', 'not-the-secret'),
+    );
     expect(forged.status === 401, `401, got ${forged.status}`);
-    const unsigned = await h.fetch('/webhooks/razorpay', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const unsigned = await h.fetch('/webhooks/razorpay', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(unsigned.status === 401, `unsigned 401, got ${unsigned.status}`);
     await h.settle();
     const after = await c.order(order.id);
@@ -117,7 +177,10 @@ export function registerScenarios(test: TestFn, label: string, acquire: () => Pr
     const order = await c.createOrder();
     const { paymentId } = await pay(h, order.checkout.gatewayOrderId, { webhook: 'drop' });
     const payment = await sandboxPayment(h, paymentId);
-    const res = await h.fetch('/webhooks/razorpay', signedWebhook(h, 'payment.dispute.created', payment, 'evt_dispute'));
+    const res = await h.fetch(
+      '/webhooks/razorpay',
+      signedWebhook(h, 'payment.dispute.created', payment, 'evt_dispute'),
+    );
     expect(res.status === 200, `200, got ${res.status}`);
     expect(((await res.json()) as any).status === 'not supported', 'not supported');
     expect((await c.order(order.id)).timeline.length === 1, 'order unchanged');
@@ -127,9 +190,21 @@ export function registerScenarios(test: TestFn, label: string, acquire: () => Pr
     const c = await client(h);
     const order = await c.createOrder();
     const intervals = Math.ceil(h.maxAgeSeconds / h.intervalSeconds) + 2;
-    const done = await until(h, () => c.order(order.id), (o) => o.status === 'expired', intervals);
+    const done = await until(
+      h,
+      () => c.order(order.id),
+      (o) => o.status === 'expired',
+      intervals,
+    );
     expect(done.status === 'expired', `expired, got ${done.status}`);
-    const steps = (await until(h, () => c.notifications(), (n) => n.some((x: any) => x.step === 'expired'), 1)).map((n: any) => n.step);
+    const steps = (
+      await until(
+        h,
+        () => c.notifications(),
+        (n) => n.some((x: any) => x.step === 'expired'),
+        1,
+      )
+    ).map((n: any) => n.step);
     expect(steps.includes('expired'), `notified: ${steps}`);
   });
 
@@ -146,11 +221,21 @@ export function registerScenarios(test: TestFn, label: string, acquire: () => Pr
   run('idempotent create: same key and body → same order; other body → 409, nothing written', async (h) => {
     const c = await client(h);
     const first = await c.createOrder(49_900, 'idem-1');
-    const again = await c.call('POST', '/v1/orders', { amount: 49_900, currency: 'INR', description: 'Plan upgrade' }, { 'idempotency-key': 'idem-1' });
+    const again = await c.call(
+      'POST',
+      '/v1/orders',
+      { amount: 49_900, currency: 'INR', description: 'Plan upgrade' },
+      { 'idempotency-key': 'idem-1' },
+    );
     expect(again.status === 201, `201, got ${again.status}`);
     const body = (await again.json()) as any;
     expect(body.id === first.id && body.checkout.gatewayOrderId === first.checkout.gatewayOrderId, 'same order');
-    const other = await c.call('POST', '/v1/orders', { amount: 50_000, currency: 'INR' }, { 'idempotency-key': 'idem-1' });
+    const other = await c.call(
+      'POST',
+      '/v1/orders',
+      { amount: 50_000, currency: 'INR' },
+      { 'idempotency-key': 'idem-1' },
+    );
     expect(other.status === 409, `409, got ${other.status}`);
     const list = await c.json('GET', '/v1/orders');
     expect(list.items.length === 1, `one order, got ${list.items.length}`);
@@ -161,8 +246,15 @@ export function registerScenarios(test: TestFn, label: string, acquire: () => Pr
     const bob = await client(h);
     const order = await alice.createOrder();
     expect((await bob.call('GET', `/v1/orders/${order.id}`)).status === 404, 'bob gets 404');
-    expect((await bob.call('POST', `/v1/orders/${order.id}/confirm`, { paymentId: 'pay_x', signature: 'ab' })).status === 404, 'bob cannot confirm');
+    expect(
+      (await bob.call('POST', `/v1/orders/${order.id}/confirm`, { paymentId: 'pay_x', signature: 'ab' })).status ===
+        404,
+      'bob cannot confirm',
+    );
     expect((await h.fetch(`/v1/orders/${order.id}`)).status === 401, 'no token → 401');
-    expect((await h.fetch('/v1/orders', { headers: { authorization: 'Bearer not.a.jwt' } })).status === 401, 'bad token → 401');
+    expect(
+      (await h.fetch('/v1/orders', { headers: { authorization: 'Bearer not.a.jwt' } })).status === 401,
+      'bad token → 401',
+    );
   });
 }

@@ -3,8 +3,23 @@ import { SeededIds, seededRandom } from '../../shared/adapters/memory/ids.ts';
 import { embeddedHarness } from '../e2e/embedded-harness.ts';
 import { client, pay } from '../e2e/harness.ts';
 
-type Plan = 'success' | 'success-dropped' | 'success-duplicated' | 'failure' | 'abandon' | 'mismatch' | 'fail-then-succeed';
-const PLANS: Plan[] = ['success', 'success-dropped', 'success-duplicated', 'failure', 'abandon', 'mismatch', 'fail-then-succeed'];
+type Plan =
+  | 'success'
+  | 'success-dropped'
+  | 'success-duplicated'
+  | 'failure'
+  | 'abandon'
+  | 'mismatch'
+  | 'fail-then-succeed';
+const PLANS: Plan[] = [
+  'success',
+  'success-dropped',
+  'success-duplicated',
+  'failure',
+  'abandon',
+  'mismatch',
+  'fail-then-succeed',
+];
 
 /** The status each plan must end in, whatever the order of deliveries, duplicates and crashes. */
 const EXPECTED: Record<Plan, string> = {
@@ -35,7 +50,11 @@ for (const seed of [1, 2, 3, 4, 5, 6]) {
       paymentMaxAgeSeconds: 5400,
     });
     const { stack, clock } = h;
-    const customers = [await client(h, `sim_a_${seed}`), await client(h, `sim_b_${seed}`), await client(h, `sim_c_${seed}`)];
+    const customers = [
+      await client(h, `sim_a_${seed}`),
+      await client(h, `sim_b_${seed}`),
+      await client(h, `sim_c_${seed}`),
+    ];
     const orders: { id: string; plan: Plan; customer: (typeof customers)[number] }[] = [];
 
     const steps = async (n: number) => {

@@ -17,7 +17,8 @@ export function emulatorSuite(emulator: EmulatorName, register: (host: string) =
     register(host);
     return;
   }
-  const why = process.env.EMULATORS_UNAVAILABLE ?? 'run `npm test` (test/run.ts starts the emulators) or set it yourself';
+  const why =
+    process.env.EMULATORS_UNAVAILABLE ?? 'run `npm test` (test/run.ts starts the emulators) or set it yourself';
   const reason = `${variable} is not set: ${why}`;
   if (process.env.CI === 'true') {
     test(`${emulator} emulator suite must run under CI=true`, (t) => {

@@ -13,14 +13,34 @@ export interface RunningEmulator {
 }
 
 const START_TIMEOUT_MS = 60_000;
-const STOP_GRACE_MS = 5_000;
+const STOP_GRACE_MS = 8_000;
 
 /**
- * Runs `gcloud "$@"` in the new process group, plus a watchdog that stops the whole group when its stdin (a pipe
- * from this process) closes: if this process dies without calling stop() (SIGKILL, a crash, `tsx` giving up on a
- * slow signal handler), the emulators go with it instead of lingering. The shell exits with gcloud's status.
+ * A shell around `gcloud "$@"`. gcloud moves itself into a process group of its own (its pid), which holds it and the
+ * Java server, so the shell keeps that group id and:
+ *   - on SIGTERM/SIGINT/SIGHUP stops the group: SIGTERM, up to 5 s for it to go, then SIGKILL;
+ *   - stops it the same way when its stdin, a pipe from this process, closes: if this process dies without calling
+ *     stop() (SIGKILL, a crash, `tsx` giving up on a slow signal handler), the emulator goes with it;
+ *   - otherwise exits with gcloud's status (after clearing up what gcloud left).
  */
-const WATCHDOG = 'exec 3<&0; { read -r _ <&3; kill -TERM 0; } & exec 3<&-; gcloud "$@" </dev/null & wait $!';
+const WRAPPER = `
+gcloud "$@" </dev/null &
+g=$!
+gone() { ! kill -0 -- "-$g" 2>/dev/null && ! kill -0 "$g" 2>/dev/null; }
+stop() {
+  kill -TERM -- "-$g" 2>/dev/null || kill -TERM "$g" 2>/dev/null
+  for _ in $(seq 50); do gone && exit 143; sleep 0.1; done
+  kill -KILL -- "-$g" "$g" 2>/dev/null
+  exit 143
+}
+trap stop TERM INT HUP
+exec 3<&0
+{ read -r _ <&3; kill -TERM $$; } &
+wait "$g"
+status=$?
+kill -TERM -- "-$g" 2>/dev/null
+exit "$status"
+`;
 
 const ARGS: Readonly<Record<EmulatorName, readonly string[]>> = {
   firestore: ['emulators', 'firestore', 'start'],
@@ -73,7 +93,7 @@ export async function startEmulator(
 ): Promise<RunningEmulator> {
   const port = await freePort();
   const host = `127.0.0.1:${port}`;
-  const child = spawn('bash', ['-c', WATCHDOG, 'emulator', ...ARGS[name], `--host-port=${host}`], {
+  const child = spawn('bash', ['-c', WRAPPER, 'emulator', ...ARGS[name], `--host-port=${host}`], {
     detached: true,
     stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, CLOUDSDK_CORE_DISABLE_PROMPTS: '1' },
@@ -135,26 +155,23 @@ async function answers(host: string): Promise<boolean> {
   }
 }
 
-/** SIGTERM to the whole group (gcloud's Python and the Java server), SIGKILL whatever is left after the grace. */
+/** SIGTERM to the wrapper's group (WRAPPER stops gcloud's group, up to 5 s), SIGKILL if it is still there after 8 s. */
 async function stopGroup(child: ChildProcess): Promise<void> {
   const pid = child.pid;
   if (pid === undefined) return;
-  signalGroup(pid, 'SIGTERM');
-  const deadline = Date.now() + STOP_GRACE_MS;
-  while (Date.now() < deadline) {
-    if (!signalGroup(pid, 0)) return;
-    await sleep(100);
-  }
-  signalGroup(pid, 'SIGKILL');
+  const running = child.exitCode === null && child.signalCode === null;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  signalGroup(pid, 'SIGTERM'); // also ends the stdin watcher when the wrapper itself has already exited
+  if (!running) return;
+  const done = await Promise.race([exited.then(() => true), sleep(STOP_GRACE_MS).then(() => false)]);
+  if (!done) signalGroup(pid, 'SIGKILL');
 }
 
-/** Signals process group `pid`; false when no process of the group is left. */
-function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pid, signal);
-    return true;
   } catch {
-    return false;
+    // the group is already gone
   }
 }
 

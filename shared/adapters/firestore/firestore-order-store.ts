@@ -1,4 +1,10 @@
-import { type CollectionReference, FieldPath, type Firestore, type Query, type Transaction } from '@google-cloud/firestore';
+import {
+  type CollectionReference,
+  FieldPath,
+  type Firestore,
+  type Query,
+  type Transaction,
+} from '@google-cloud/firestore';
 import { decodeCursor, encodeCursor } from '../../domain/cursor.ts';
 import { AppError } from '../../domain/errors.ts';
 import type { PaymentEvent } from '../../domain/events.ts';
@@ -148,7 +154,11 @@ export class FirestoreOrderStore implements OrderStore, Outbox {
   }
 
   async pending(limit: number): Promise<readonly OutboxEntry[]> {
-    const snap = await this.outbox.orderBy('createdAt', 'asc').orderBy(FieldPath.documentId(), 'asc').limit(limit).get();
+    const snap = await this.outbox
+      .orderBy('createdAt', 'asc')
+      .orderBy(FieldPath.documentId(), 'asc')
+      .limit(limit)
+      .get();
     return snap.docs.map((d) => {
       const doc = d.data() as OutboxDoc;
       return { event: doc.event, createdAt: doc.createdAt };

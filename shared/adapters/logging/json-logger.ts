@@ -25,7 +25,9 @@ export class JsonLogger implements Logger {
 
   log(severity: Severity, message: string, fields: Record<string, unknown> = {}): void {
     if (RANK[severity] < RANK[this.minSeverity]) return;
-    this.write(JSON.stringify({ severity, message, time: new Date().toISOString(), ...redact({ ...this.base, ...fields }) }));
+    this.write(
+      JSON.stringify({ severity, message, time: new Date().toISOString(), ...redact({ ...this.base, ...fields }) }),
+    );
   }
 
   child(fields: Record<string, unknown>): Logger {

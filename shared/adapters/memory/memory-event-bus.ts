@@ -1,7 +1,7 @@
 import type { TopicName } from '../../domain/events.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { BusMessage, EventBus } from '../../ports/event-bus.ts';
-import { type Dispatch, DeliveryLoop, type PendingDelivery, type RetryPolicy } from './delivery-loop.ts';
+import { DeliveryLoop, type Dispatch, type PendingDelivery, type RetryPolicy } from './delivery-loop.ts';
 
 export interface PushSubscription {
   readonly name: string;
@@ -46,7 +46,12 @@ export class MemoryEventBus implements EventBus {
       options.clock,
       options.retry ?? { minBackoffMs: 100, maxBackoffMs: 60_000, maxAttempts: 5 },
       (d) => this.push(d),
-      (d) => this.deadLetters.push({ subscription: d.item.subscription.name, messageId: d.item.messageId, message: d.item.message }),
+      (d) =>
+        this.deadLetters.push({
+          subscription: d.item.subscription.name,
+          messageId: d.item.messageId,
+          message: d.item.message,
+        }),
     );
   }
 
@@ -68,7 +73,8 @@ export class MemoryEventBus implements EventBus {
     const now = this.options.clock.now();
     this.published.push({ topic, messageId, message: structuredClone(message) });
     for (const subscription of this.subscriptions.filter((s) => s.topic === topic)) {
-      const copies = this.options.duplicateRate && (this.options.random ?? Math.random)() < this.options.duplicateRate ? 2 : 1;
+      const copies =
+        this.options.duplicateRate && (this.options.random ?? Math.random)() < this.options.duplicateRate ? 2 : 1;
       for (let copy = 0; copy < copies; copy++) {
         this.loop.add(
           `${subscription.name}/${messageId}/${copy}`,

@@ -98,7 +98,8 @@ export class MemoryOrderStore implements OrderStore, Outbox {
     if (order.gateway.orderId) this.byGatewayOrder.set(order.gateway.orderId, order.id);
     for (const event of events) {
       // idempotent: an event id already waiting is the same event
-      if (!this.outbox.has(event.id)) this.outbox.set(event.id, { event: structuredClone(event), createdAt: event.occurredAt });
+      if (!this.outbox.has(event.id))
+        this.outbox.set(event.id, { event: structuredClone(event), createdAt: event.occurredAt });
     }
   }
 }

@@ -1,6 +1,6 @@
 import type { Clock } from '../../ports/clock.ts';
 import type { EnqueueResult, QueueName, TaskQueue, TaskRequest } from '../../ports/task-queue.ts';
-import { type Dispatch, DeliveryLoop, type PendingDelivery, type RetryPolicy } from './delivery-loop.ts';
+import { DeliveryLoop, type Dispatch, type PendingDelivery, type RetryPolicy } from './delivery-loop.ts';
 
 export interface MemoryTaskQueueOptions {
   readonly clock: Clock;
