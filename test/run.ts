@@ -125,7 +125,8 @@ function summary(transcript: string, exit: number): string {
   const skipped = lines.filter((l) => /^\s*- \[skip\] /.test(l)).length;
   let line = `${passed} passed, ${failed} failed`;
   if (skipped > 0) line += ` (${skipped} skipped)`;
-  if (exit !== 0 && failed === 0) line += ` (ava exited with code ${exit}: see its output above)`;
+  if (interrupted) line += ` (interrupted by ${interrupted})`;
+  else if (exit !== 0 && failed === 0) line += ` (ava exited with code ${exit}: see its output above)`;
   return line;
 }
 

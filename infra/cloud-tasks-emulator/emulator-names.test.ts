@@ -1,10 +1,6 @@
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
-
-import type { protos } from '@google-cloud/tasks';
 import { status } from '@grpc/grpc-js';
 import test from 'ava';
+import type { protos } from '@google-cloud/tasks';
 import { eventually, grpcCode, type Harness, LOCATION, protoMs, startHarness, startTarget } from './test-helpers.ts';
 
 const RESERVATION_MS = 400;
@@ -14,10 +10,6 @@ test.before(async () => {
 });
 test.after.always(async () => {
   await h?.stop();
-  setTimeout(() => {
-    const { writeFileSync } = require('node:fs');
-    writeFileSync('/tmp/handles-' + Date.now() + '.txt', JSON.stringify(process.getActiveResourcesInfo()));
-  }, 1500).unref();
 });
 
 type Task = protos.google.cloud.tasks.v2.ITask;
@@ -82,11 +74,7 @@ test('create task: invalid names → INVALID_ARGUMENT', async (t) => {
     `${LOCATION}/queues/another-queue/tasks/ok-id`, // not under the request's parent
     'just-an-id',
   ]) {
-    t.is(
-      await grpcCode(h.client.createTask({ parent: queue, task: httpTask({ name }) })),
-      status.INVALID_ARGUMENT,
-      name,
-    );
+    t.is(await grpcCode(h.client.createTask({ parent: queue, task: httpTask({ name }) })), status.INVALID_ARGUMENT, name);
   }
   // The longest legal id is accepted.
   await h.client.createTask({ parent: queue, task: httpTask({ name: `${queue}/tasks/${'a'.repeat(500)}` }) });
@@ -130,10 +118,7 @@ test('create task: body over 1 MB → INVALID_ARGUMENT (exactly 1 MB is fine); b
 
 test('create task: no http_request, or a URL that is not http(s) → INVALID_ARGUMENT', async (t) => {
   const queue = await h.createQueue('names-target');
-  t.is(
-    await grpcCode(h.client.createTask({ parent: queue, task: { scheduleTime: later() } })),
-    status.INVALID_ARGUMENT,
-  );
+  t.is(await grpcCode(h.client.createTask({ parent: queue, task: { scheduleTime: later() } })), status.INVALID_ARGUMENT);
   const ftp = httpTask({ httpRequest: { url: 'ftp://example.com/file' } });
   t.is(await grpcCode(h.client.createTask({ parent: queue, task: ftp })), status.INVALID_ARGUMENT);
 });

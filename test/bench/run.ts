@@ -73,5 +73,5 @@ const rows = [
   ],
 ];
 console.log(`bench: ${N} orders on the embedded stack (node ${process.version})`);
-for (const row of rows) console.log(`  ${row[0].padEnd(52)} ${row.slice(1).filter(Boolean).join('  ')}`);
+for (const row of rows) console.log(`  ${(row[0] ?? '').padEnd(52)} ${row.slice(1).filter(Boolean).join('  ')}`);
 await stack.stop();

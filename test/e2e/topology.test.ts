@@ -6,7 +6,7 @@ import type { Harness } from './harness.ts';
 import { registerScenarios } from './scenarios.ts';
 
 const INTERVAL_SECONDS = 2;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * The core's end-to-end scenarios again, on the emulator topology: Firestore and Pub/Sub emulators, the Cloud Tasks

@@ -82,10 +82,11 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * Starts `gcloud … <emulator> start` on a free port in its own process group (gcloud is a Python wrapper around a
- * Java server; stopping the group stops both, and so does this process's death, see WATCHDOG). Resolves once the emulator answers `GET /` with 200, which both
- * emulators do only when they are ready. Rejects with the end of the emulator's output after 60 s or if it exits,
- * and stops it when `signal` aborts first.
+ * Starts `gcloud … <emulator> start` on a free port inside WRAPPER, detached from our process group (a Ctrl-C reaches
+ * only the test runner, which then stops the emulators itself); stop() ends gcloud and its Java server together, and
+ * so does this process's death. Resolves once the emulator answers `GET /` with 200, which both emulators do only
+ * when ready. Rejects with the end of the emulator's output after 60 s or if it exits, and stops it when `signal`
+ * aborts first.
  */
 export async function startEmulator(
   name: EmulatorName,
