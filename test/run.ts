@@ -10,7 +10,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { hasGcloud, type RunningEmulator, startEmulator } from './support/emulators.ts';
+import { EMULATOR_ENV, hasGcloud, type RunningEmulator, startEmulator } from './support/emulators.ts';
 
 const PROJECT = 'test-project';
 const ci = process.env.CI === 'true';
@@ -58,7 +58,7 @@ async function main(): Promise<number> {
       return 1;
     }
     for (const e of running) {
-      env[e.name === 'firestore' ? 'FIRESTORE_EMULATOR_HOST' : 'PUBSUB_EMULATOR_HOST'] = e.host;
+      env[EMULATOR_ENV[e.name]] = e.host;
     }
     env.GOOGLE_CLOUD_PROJECT = PROJECT;
     env.METADATA_SERVER_DETECTION = 'none';

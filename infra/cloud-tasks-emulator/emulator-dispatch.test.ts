@@ -2,7 +2,16 @@ import { status } from '@grpc/grpc-js';
 import test from 'ava';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import type { LogEntry } from './log.ts';
-import { eventually, grpcCode, type Harness, protoMs, sleep, startHarness, startTarget } from './test-helpers.ts';
+import {
+  eventually,
+  grpcCode,
+  type Harness,
+  protoMs,
+  sleep,
+  startHarness,
+  startTarget,
+  taskGone,
+} from './test-helpers.ts';
 
 const logs: LogEntry[] = [];
 let h: Harness;
@@ -21,14 +30,7 @@ const fastRetries = (overrides: { maxAttempts?: number; maxRetryDuration?: { sec
   ...overrides,
 });
 
-/** Resolves once GetTask says NOT_FOUND, i.e. the task was deleted (succeeded or gave up). */
-const gone = (name: string) =>
-  eventually(() =>
-    h.client.getTask({ name }).then(
-      () => false,
-      (error: { code?: number }) => error.code === status.NOT_FOUND,
-    ),
-  );
+const gone = (name: string) => taskGone(h.client, name);
 
 test('create task → dispatched to its URL with method, headers, body and the X-CloudTasks-* headers', async (t) => {
   const target = await startTarget();
@@ -120,7 +122,7 @@ test('failed attempts are recorded on the task: dispatchCount, responseCount, fi
   // Caught between two attempts: the last one has its response recorded, the next is not out yet.
   const task = await eventually(async () => {
     const [current] = await h.client.getTask({ name: created.name! });
-    return (current.responseCount ?? 0) >= 2 && current.lastAttempt?.responseTime && current;
+    return (current.responseCount ?? 0) >= 2 && current.lastAttempt?.responseTime ? current : false;
   });
   t.is(task.dispatchCount, task.responseCount);
   t.truthy(task.firstAttempt?.dispatchTime);

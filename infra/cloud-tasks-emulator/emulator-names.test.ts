@@ -1,9 +1,18 @@
+import type { protos } from '@google-cloud/tasks';
 import { status } from '@grpc/grpc-js';
 import test from 'ava';
-import type { protos } from '@google-cloud/tasks';
-import { eventually, grpcCode, type Harness, LOCATION, protoMs, startHarness, startTarget } from './test-helpers.ts';
+import {
+  eventually,
+  grpcCode,
+  type Harness,
+  LOCATION,
+  protoMs,
+  startHarness,
+  startTarget,
+  taskGone,
+} from './test-helpers.ts';
 
-const RESERVATION_MS = 400;
+const RESERVATION_MS = 1000;
 let h: Harness;
 test.before(async () => {
   h = await startHarness({ nameReservationMs: RESERVATION_MS });
@@ -13,6 +22,7 @@ test.after.always(async () => {
 });
 
 type Task = protos.google.cloud.tasks.v2.ITask;
+const gone = (name: string) => taskGone(h.client, name);
 const later = (ms = 3_600_000) => protoMs(Date.now() + ms);
 const httpTask = (overrides: Task = {}): Task => ({
   scheduleTime: later(),
@@ -34,12 +44,7 @@ test('create task: name still refused after completion within the reservation wi
   const name = `${queue}/tasks/done-once`;
   const task = (): Task => ({ name, httpRequest: { url: `${target.baseUrl}/once` } });
   await h.client.createTask({ parent: queue, task: task() });
-  await eventually(() =>
-    h.client.getTask({ name }).then(
-      () => false,
-      (error: { code?: number }) => error.code === status.NOT_FOUND,
-    ),
-  );
+  await gone(name);
   const completedAtMs = Date.now();
   t.is(await grpcCode(h.client.createTask({ parent: queue, task: task() })), status.ALREADY_EXISTS);
   // Poll until the name frees up; it must not free up before the window has passed.
@@ -51,6 +56,7 @@ test('create task: name still refused after completion within the reservation wi
   );
   t.true(Date.now() - completedAtMs >= RESERVATION_MS - 50, 'name freed before the reservation window ended');
   await eventually(() => target.at('/once').length === 2);
+  await gone(name);
 });
 
 test('delete task → gone (NOT_FOUND), and its name stays reserved', async (t) => {
@@ -74,7 +80,11 @@ test('create task: invalid names → INVALID_ARGUMENT', async (t) => {
     `${LOCATION}/queues/another-queue/tasks/ok-id`, // not under the request's parent
     'just-an-id',
   ]) {
-    t.is(await grpcCode(h.client.createTask({ parent: queue, task: httpTask({ name }) })), status.INVALID_ARGUMENT, name);
+    t.is(
+      await grpcCode(h.client.createTask({ parent: queue, task: httpTask({ name }) })),
+      status.INVALID_ARGUMENT,
+      name,
+    );
   }
   // The longest legal id is accepted.
   await h.client.createTask({ parent: queue, task: httpTask({ name: `${queue}/tasks/${'a'.repeat(500)}` }) });
@@ -118,7 +128,10 @@ test('create task: body over 1 MB → INVALID_ARGUMENT (exactly 1 MB is fine); b
 
 test('create task: no http_request, or a URL that is not http(s) → INVALID_ARGUMENT', async (t) => {
   const queue = await h.createQueue('names-target');
-  t.is(await grpcCode(h.client.createTask({ parent: queue, task: { scheduleTime: later() } })), status.INVALID_ARGUMENT);
+  t.is(
+    await grpcCode(h.client.createTask({ parent: queue, task: { scheduleTime: later() } })),
+    status.INVALID_ARGUMENT,
+  );
   const ftp = httpTask({ httpRequest: { url: 'ftp://example.com/file' } });
   t.is(await grpcCode(h.client.createTask({ parent: queue, task: ftp })), status.INVALID_ARGUMENT);
 });

@@ -2,6 +2,7 @@ import { sendAttempt } from './dispatcher.ts';
 import { startGrpcServer } from './grpc-server.ts';
 import { startJwksServer } from './jwks-server.ts';
 import { jsonLines, type LogSink, silent } from './log.ts';
+import { parseQueueName } from './names.ts';
 import { createOidcKeys } from './oidc.ts';
 import { TaskScheduler } from './scheduler.ts';
 import { CloudTasksService } from './service.ts';
@@ -67,7 +68,7 @@ export async function startCloudTasksEmulator(options: CloudTasksEmulatorOptions
     }),
   );
   for (const name of options.queues ?? []) {
-    service.createQueue({ parent: name.replace(/\/queues\/[^/]*$/, ''), queue: { name } });
+    service.createQueue({ parent: parseQueueName(name).location, queue: { name } });
   }
 
   const jwksServer = await startJwksServer({

@@ -55,9 +55,11 @@ try {
     queues: values.queue,
     log: jsonLines,
   });
-  // The emulator logs where it listens; these two lines are for humans copying settings.
-  console.log(`# gRPC API:  ${emulator.endpoint}   (e.g. CLOUD_TASKS_EMULATOR_HOST=${emulator.endpoint})`);
-  console.log(`# JWKS:      ${emulator.jwksUrl}   issuer: ${emulator.issuer}`);
+  // stdout carries only JSON log lines (one of them says where it listens); this hint for humans goes to stderr.
+  console.error(
+    `Cloud Tasks emulator: CLOUD_TASKS_EMULATOR_HOST=${emulator.endpoint} ` +
+      `PUSH_OIDC_ISSUER=${emulator.issuer} PUSH_OIDC_JWKS_URL=${emulator.jwksUrl}`,
+  );
 
   const shutdown = (signal: string) => {
     jsonLines({ severity: 'INFO', message: `received ${signal}, stopping` });

@@ -21,12 +21,19 @@ export interface SchedulerDeps {
 
 /** Owns the timers: dispatches each task at its schedule time, then retries it per its queue's RetryConfig. */
 export class TaskScheduler {
+  private stopped = false;
+
   constructor(private readonly deps: SchedulerDeps) {}
+
+  /** No timer is armed and no attempt settled afterwards (attempts still out get aborted by the emulator). */
+  stop(): void {
+    this.stopped = true;
+  }
 
   /** (Re)starts the wait for the task's schedule time. Paused queues and in-flight tasks wait for resume/response. */
   arm(task: TaskRecord): void {
     this.disarm(task);
-    if (task.queue.state !== 'RUNNING' || task.inFlight > 0) return;
+    if (this.stopped || task.queue.state !== 'RUNNING' || task.inFlight > 0) return;
     const delay = task.scheduleTimeMs - this.deps.now();
     task.timer = setTimeout(
       () => {
@@ -50,6 +57,7 @@ export class TaskScheduler {
    */
   dispatch(task: TaskRecord): void {
     this.disarm(task);
+    if (this.stopped) return;
     const now = this.deps.now();
     const attemptNumber = ++task.dispatchCount;
     const record: AttemptRecord = { scheduleTimeMs: task.scheduleTimeMs, dispatchTimeMs: now };
@@ -94,7 +102,8 @@ export class TaskScheduler {
       };
     }
     task.inFlight--;
-    if (!this.deps.isLive(task)) return; // deleted, purged or its queue deleted while the request was out
+    // Emulator stopped, or the task was deleted, purged or went with its queue while the request was out.
+    if (this.stopped || !this.deps.isLive(task)) return;
     this.settle(task, record, attemptNumber, outcome);
   }
 

@@ -217,8 +217,9 @@ export class CloudTasksService {
     if (this.reservedNames.size % 1000 === 0) this.sweepReservations(now);
   }
 
-  /** Cancels every timer (emulator shutdown). */
+  /** Cancels every timer and keeps new ones from being set (emulator shutdown). */
   stop(): void {
+    this.scheduler?.stop();
     for (const queue of this.queues.values()) for (const task of queue.tasks.values()) this.scheduler?.disarm(task);
   }
 

@@ -2,7 +2,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CloudTasksClient, type protos } from '@google-cloud/tasks';
-import { credentials } from '@grpc/grpc-js';
+import { credentials, status } from '@grpc/grpc-js';
 import { type CloudTasksEmulator, type CloudTasksEmulatorOptions, startCloudTasksEmulator } from './emulator.ts';
 
 export const LOCATION = 'projects/test-project/locations/asia-south1';
@@ -39,6 +39,16 @@ export async function startHarness(options: CloudTasksEmulatorOptions = {}): Pro
       await emulator.stop();
     },
   };
+}
+
+/** Resolves once GetTask answers NOT_FOUND: the task completed, gave up, or was deleted. */
+export function taskGone(client: CloudTasksClient, name: string): Promise<true> {
+  return eventually(() =>
+    client.getTask({ name }).then(
+      () => false,
+      (error: { code?: number }) => error.code === status.NOT_FOUND,
+    ),
+  );
 }
 
 /** Seconds + nanos for a proto Duration/Timestamp from milliseconds. */

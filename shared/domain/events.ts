@@ -1,5 +1,6 @@
 import type { Money } from './money.ts';
 import type { PaymentStatus, TransitionSource } from './order.ts';
+import type { RefundStatus, RefundTrigger } from './refund.ts';
 
 /** Every event the payment core publishes. A closed union: consumers switch over it exhaustively. */
 export const PAYMENT_EVENT_TYPES = [
@@ -10,6 +11,9 @@ export const PAYMENT_EVENT_TYPES = [
   'payment.expired',
   'payment.late_succeeded',
   'payment.amount_mismatch',
+  'refund.initiated',
+  'refund.processed',
+  'refund.failed',
 ] as const;
 export type PaymentEventType = (typeof PAYMENT_EVENT_TYPES)[number];
 
@@ -24,6 +28,14 @@ export interface PaymentEvent {
   readonly paymentId: string | null;
   readonly source: TransitionSource;
   readonly occurredAt: string;
+  /** Set on `refund.*` events: which refund, how much, and why. */
+  readonly refund?: {
+    readonly id: string;
+    readonly amount: Money;
+    readonly status: RefundStatus;
+    readonly trigger: RefundTrigger;
+    readonly paymentId: string;
+  } | null;
 }
 
 export function isPaymentEventType(value: unknown): value is PaymentEventType {

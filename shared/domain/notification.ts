@@ -10,11 +10,17 @@ export const NOTIFICATION_STEPS = [
   'expired',
   'late-success',
   'amount-mismatch',
+  'refund-initiated',
+  'refunded',
+  'refund-failed',
 ] as const;
 export type NotificationStep = (typeof NOTIFICATION_STEPS)[number];
 
 export interface Notification {
-  /** `${orderId}:${step}`: the id itself makes a second notification for the same step impossible. */
+  /**
+   * `${orderId}:${step}` (refund steps: `${orderId}:${step}:${refundId}`): the id itself makes a second notification
+   * for the same step impossible.
+   */
   readonly id: string;
   readonly customerId: string;
   readonly orderId: string;
@@ -40,6 +46,12 @@ function stepFor(type: PaymentEventType): NotificationStep {
       return 'late-success';
     case 'payment.amount_mismatch':
       return 'amount-mismatch';
+    case 'refund.initiated':
+      return 'refund-initiated';
+    case 'refund.processed':
+      return 'refunded';
+    case 'refund.failed':
+      return 'refund-failed';
   }
 }
 
@@ -59,17 +71,24 @@ function messageFor(step: NotificationStep, amount: string): string {
       return `We received ${amount} after your order expired; it will be refunded.`;
     case 'amount-mismatch':
       return `We received ${amount}, which does not match your order; it will be refunded.`;
+    case 'refund-initiated':
+      return `A refund of ${amount} has been initiated.`;
+    case 'refunded':
+      return `Your refund of ${amount} has been processed.`;
+    case 'refund-failed':
+      return `Your refund of ${amount} could not be processed; we are on it.`;
   }
 }
 
 export function notificationFor(event: PaymentEvent, now: Date): Notification {
   const step = stepFor(event.type);
+  const refund = event.refund ?? null;
   return {
-    id: `${event.orderId}:${step}`,
+    id: refund ? `${event.orderId}:${step}:${refund.id}` : `${event.orderId}:${step}`,
     customerId: event.customerId,
     orderId: event.orderId,
     step,
-    message: messageFor(step, formatMoney(event.amount)),
+    message: messageFor(step, formatMoney(refund ? refund.amount : event.amount)),
     eventId: event.id,
     createdAt: now.toISOString(),
   };

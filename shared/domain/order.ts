@@ -1,4 +1,5 @@
 import type { PaymentEvent, PaymentEventType } from './events.ts';
+import type { Refund } from './refund.ts';
 import { formatMoney, type Money, sameMoney } from './money.ts';
 
 export const PAYMENT_STATUSES = ['created', 'processing', 'succeeded', 'failed', 'expired'] as const;
@@ -11,7 +12,18 @@ export type TransitionSource = (typeof TRANSITION_SOURCES)[number];
 export type GatewayName = 'razorpay';
 
 /** Facts about an order that need a person or a later process (the refund flow) to act on. */
-export type OrderFlag = 'late-success' | 'amount-mismatch' | 'refund-required';
+export type OrderFlag = 'late-success' | 'amount-mismatch' | 'refund-required' | 'credit-failed';
+
+/**
+ * Money the gateway captured for this order. `accepted` is the one payment that made the order succeed; the others
+ * (late, or of the wrong amount) are money we hold but never accepted, and are refunded.
+ */
+export interface Capture {
+  readonly paymentId: string;
+  readonly amount: Money;
+  readonly accepted: boolean;
+  readonly at: string;
+}
 
 export interface TimelineEntry {
   readonly at: string;
@@ -41,6 +53,8 @@ export interface Order {
   /** The payment that settled the order, or the latest attempt seen. */
   readonly paymentId: string | null;
   readonly flags: readonly OrderFlag[];
+  readonly captures: readonly Capture[];
+  readonly refunds: readonly Refund[];
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly timeline: readonly TimelineEntry[];
@@ -116,6 +130,8 @@ export function newOrder(input: NewOrderInput): { order: Order; events: PaymentE
     gateway: { name: input.gateway, orderId: null, keyId: null, checkoutUrl: null },
     paymentId: null,
     flags: [],
+    captures: [],
+    refunds: [],
     createdAt: at,
     updatedAt: at,
     timeline: [{ at, source: 'api', kind: 'transition', from: null, to: 'created' }],
@@ -200,6 +216,10 @@ export function applyObservation(order: Order, obs: PaymentObservation, now: Dat
     ...order,
     status: obs.status,
     paymentId,
+    captures:
+      obs.status === 'succeeded'
+        ? [...order.captures, { paymentId: obs.paymentId, amount: obs.paid, accepted: true, at }]
+        : order.captures,
     updatedAt: at,
     timeline: [...order.timeline, entry],
     version: order.version + 1,
@@ -217,6 +237,7 @@ function recordMismatch(
   const next: Order = {
     ...order,
     flags: withFlags(order.flags, 'amount-mismatch', 'refund-required'),
+    captures: [...order.captures, { paymentId: obs.paymentId, amount: obs.paid, accepted: false, at }],
     updatedAt: at,
     timeline: [
       ...order.timeline,
@@ -250,6 +271,7 @@ function recordLateSuccess(
     ...order,
     paymentId: obs.paymentId,
     flags: withFlags(order.flags, 'late-success', 'refund-required'),
+    captures: [...order.captures, { paymentId: obs.paymentId, amount: obs.paid, accepted: false, at }],
     updatedAt: at,
     timeline: [
       ...order.timeline,
@@ -268,11 +290,11 @@ function recordLateSuccess(
   return { outcome: 'changed', order: next, events: [eventFor(next, 'payment.late_succeeded', obs.source, at)] };
 }
 
-function withFlags(flags: readonly OrderFlag[], ...add: OrderFlag[]): OrderFlag[] {
+export function withFlags(flags: readonly OrderFlag[], ...add: OrderFlag[]): OrderFlag[] {
   return [...new Set([...flags, ...add])];
 }
 
-function eventFor(order: Order, type: PaymentEventType, source: TransitionSource, at: string): PaymentEvent {
+export function eventFor(order: Order, type: PaymentEventType, source: TransitionSource, at: string): PaymentEvent {
   return {
     id: `${order.id}:${type}`,
     type,
@@ -283,5 +305,6 @@ function eventFor(order: Order, type: PaymentEventType, source: TransitionSource
     paymentId: order.paymentId,
     source,
     occurredAt: at,
+    refund: null,
   };
 }

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { PAYMENT_EVENT_TYPES } from '../domain/events.ts';
 import { CURRENCIES, MAX_AMOUNT, MIN_AMOUNT } from '../domain/money.ts';
 import { PAYMENT_STATUSES, TRANSITION_SOURCES } from '../domain/order.ts';
+import { REFUND_STATUSES, REFUND_TRIGGERS } from '../domain/refund.ts';
 
 export const OrderId = v.pipe(v.string(), v.regex(/^ord_[A-Za-z0-9]{20}$/, 'not an order id'));
 
@@ -26,4 +27,16 @@ export const PaymentEventSchema = v.object({
   paymentId: v.nullable(v.string()),
   source: v.picklist(TRANSITION_SOURCES),
   occurredAt: v.pipe(v.string(), v.isoTimestamp()),
+  refund: v.optional(
+    v.nullable(
+      v.object({
+        id: v.pipe(v.string(), v.minLength(1)),
+        amount: MoneySchema,
+        status: v.picklist(REFUND_STATUSES),
+        trigger: v.picklist(REFUND_TRIGGERS),
+        paymentId: v.string(),
+      }),
+    ),
+    null,
+  ),
 });

@@ -28,6 +28,8 @@ export interface GatewayRefund {
   readonly paymentId: string;
   readonly amount: Money;
   readonly status: RefundStatus;
+  /** What we attached at creation (`orderId`, `refundId`), so a refund webhook finds its order. */
+  readonly notes: Readonly<Record<string, string>>;
 }
 
 /** A verified webhook, reduced to what the product acts on. */

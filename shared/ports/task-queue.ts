@@ -1,5 +1,5 @@
 /** The queues the product uses. Each maps (in config) to a Cloud Tasks queue and the service it targets. */
-export type QueueName = 'status-checks';
+export type QueueName = 'status-checks' | 'refund-checks' | 'notification-deliveries';
 
 export interface TaskRequest {
   readonly queue: QueueName;

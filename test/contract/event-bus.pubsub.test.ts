@@ -100,7 +100,7 @@ emulatorSuite('pubsub', () => {
     }
   });
 
-  test('topology: the dead-letter policy is set unless omitted (the emulator does not apply it faithfully)', async (t) => {
+  test('topology: the dead-letter policy is set on the subscription unless omitted', async (t) => {
     const topic = uniqueName('events');
     const withPolicy = uniqueName('push');
     const without = uniqueName('push');

@@ -13,7 +13,19 @@ export interface CloudTasksTaskQueueOptions {
   readonly project: string;
   readonly location: string;
   /** Per product queue: the Cloud Tasks queue id and the base URL of the service its tasks are sent to. */
-  readonly queues: Readonly<Record<QueueName, { readonly queue: string; readonly targetBaseUrl: string }>>;
+  readonly queues: Readonly<
+    Partial<
+      Record<
+        QueueName,
+        {
+          readonly queue: string;
+          readonly targetBaseUrl: string;
+          /** The OIDC audience the target service expects; default: the options' `audience`. */
+          readonly audience?: string;
+        }
+      >
+    >
+  >;
   /** When set, each task carries an OIDC token for this service account, which the target verifies. */
   readonly serviceAccountEmail?: string;
   /** Token audience; when unset Cloud Tasks uses the task's URL. */
@@ -28,8 +40,9 @@ export class CloudTasksTaskQueue implements TaskQueue {
   ) {}
 
   async enqueue(task: TaskRequest): Promise<EnqueueResult> {
-    const { project, location, serviceAccountEmail, audience } = this.options;
+    const { project, location, serviceAccountEmail } = this.options;
     const target = this.options.queues[task.queue];
+    const audience = target?.audience ?? this.options.audience;
     if (!target) throw new Error(`No Cloud Tasks queue configured for "${task.queue}"`);
     const parent = `projects/${project}/locations/${location}/queues/${target.queue}`;
     const url = target.targetBaseUrl.replace(/\/+$/, '') + (task.path.startsWith('/') ? task.path : `/${task.path}`);

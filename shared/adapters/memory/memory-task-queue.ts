@@ -5,7 +5,7 @@ import { DeliveryLoop, type Dispatch, type PendingDelivery, type RetryPolicy } f
 export interface MemoryTaskQueueOptions {
   readonly clock: Clock;
   /** Where each queue's tasks go: the target service's base URL and how to reach it. */
-  readonly targets: Readonly<Record<QueueName, { readonly baseUrl: string; readonly dispatch: Dispatch }>>;
+  readonly targets: Readonly<Partial<Record<QueueName, { readonly baseUrl: string; readonly dispatch: Dispatch }>>>;
   readonly retry?: RetryPolicy;
   /** Signs the OIDC token Cloud Tasks would attach; absent → no Authorization header. */
   readonly token?: (audience: string) => Promise<string>;
@@ -31,6 +31,7 @@ export class MemoryTaskQueue implements TaskQueue {
   }
 
   async enqueue(task: TaskRequest): Promise<EnqueueResult> {
+    if (!this.options.targets[task.queue]) throw new Error(`no target configured for queue ${task.queue}`);
     const name = `${task.queue}/${task.id}`;
     if (this.names.has(name)) return 'already-exists';
     this.names.add(name);
@@ -60,7 +61,7 @@ export class MemoryTaskQueue implements TaskQueue {
   }
 
   private async dispatch(d: PendingDelivery<TaskRequest>): Promise<boolean> {
-    const target = this.options.targets[d.item.queue];
+    const target = this.options.targets[d.item.queue]!;
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       'user-agent': 'Google-Cloud-Tasks',

@@ -202,6 +202,7 @@ test('createRefund: POST /v1/payments/:id/refund with amount, notes and X-Refund
     paymentId: 'pay_29QQoUBi66xm2f',
     amount: INR(2_500),
     status: 'pending',
+    notes: {},
   });
   const [req] = api.seen;
   t.is(req?.url, 'https://api.razorpay.test/v1/payments/pay_29QQoUBi66xm2f/refund');

@@ -207,6 +207,7 @@ test('webhook: refund.created / processed / failed → kind refund with the matc
         paymentId: 'pay_29QQoUBi66xm2f',
         amount: { amount: 1_000, currency: 'INR' },
         status,
+        notes: {},
       },
     });
   }

@@ -59,6 +59,8 @@ export const RzpRefundSchema = v.looseObject({
   currency: Text,
   payment_id: v.pipe(v.string(), v.startsWith('pay_')),
   status: v.picklist(REFUND_STATUSES),
+  // Razorpay sends `[]` for empty notes; only string values are kept
+  notes: v.optional(v.union([v.record(v.string(), v.unknown()), v.array(v.unknown())]), {}),
 });
 export type RzpRefund = v.InferOutput<typeof RzpRefundSchema>;
 
@@ -177,7 +179,10 @@ export function toGatewayRefund(
       { path: 'currency', message: 'missing or unsupported' },
     ]);
   }
-  return { refundId: refund.id, paymentId: refund.payment_id, amount: { amount: refund.amount, currency }, status };
+  const notes = Array.isArray(refund.notes)
+    ? {}
+    : Object.fromEntries(Object.entries(refund.notes).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  return { refundId: refund.id, paymentId: refund.payment_id, amount: { amount: refund.amount, currency }, status, notes };
 }
 
 /** The Razorpay error in a 4xx body, for an error detail; never the request (which carries no secret anyway). */
