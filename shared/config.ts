@@ -19,7 +19,9 @@ const EnvSchema = v.object({
   // embedded: every service and the sandbox gateway in one process on in-memory adapters. google: Google Cloud adapters.
   RUNTIME: v.optional(v.picklist(['embedded', 'google']), 'embedded'),
   // Which service this process runs when RUNTIME=google (each Cloud Run service sets its own).
-  SERVICE: v.optional(v.picklist(['api', 'webhooks', 'status-checker', 'notifier', 'sandbox-gateway'])),
+  SERVICE: v.optional(
+    v.picklist(['api', 'webhooks', 'status-checker', 'notifier', 'fulfillment', 'refunds', 'sandbox-gateway']),
+  ),
   // Port to listen on; Cloud Run sets it.
   PORT: int(8080, 0),
   // The URL the outside world reaches this deployment at (checkout links, webhook URL printed at start).
@@ -28,6 +30,16 @@ const EnvSchema = v.object({
   STATUS_CHECK_INTERVAL_SECONDS: int(900, 1),
   // Seconds after creation at which an unpaid order expires.
   PAYMENT_MAX_AGE_SECONDS: int(172_800, 1),
+  // Seconds between two checks of a refund the gateway still has pending.
+  REFUND_CHECK_INTERVAL_SECONDS: int(900, 1),
+  // Failed attempts (across redeliveries) after which a transient failure, e.g. crediting an account, is permanent.
+  MAX_TRANSIENT_ATTEMPTS: int(5, 1),
+  // The app backend's endpoint for signed notification webhooks, and the secret they are signed with (both or none).
+  APP_WEBHOOK_URL: url,
+  APP_WEBHOOK_SECRET: v.optional(v.pipe(v.string(), v.minLength(16, 'APP_WEBHOOK_SECRET: at least 16 characters'))),
+  // Operator API keys as `role:key` pairs, comma separated (roles: support, finance; keys ≥ 16 characters).
+  // Only their SHA-256 is kept in memory. The embedded default makes and prints a development key when unset.
+  OPERATOR_API_KEYS: optionalText,
   // Largest accepted request body in bytes.
   BODY_LIMIT_BYTES: int(64 * 1024, 1024),
   // DEBUG, INFO, WARNING or ERROR: the lowest severity written.
@@ -74,6 +86,12 @@ const EnvSchema = v.object({
   TASKS_SERVICE_ACCOUNT: optionalText,
   // Base URL of the status-checker service (Cloud Tasks' HTTP target).
   STATUS_CHECKER_URL: url,
+  // Base URLs of the refunds and notifier services (targets of refund checks and notification deliveries).
+  REFUNDS_URL: url,
+  NOTIFIER_URL: url,
+  // Cloud Tasks queues for refund checks and app-webhook deliveries.
+  TASKS_REFUND_QUEUE: v.optional(v.pipe(v.string(), v.minLength(1)), 'refund-checks'),
+  TASKS_DELIVERY_QUEUE: v.optional(v.pipe(v.string(), v.minLength(1)), 'notification-deliveries'),
   // Pub/Sub topic for payment events.
   PAYMENT_EVENTS_TOPIC: v.optional(v.pipe(v.string(), v.minLength(1)), 'payment-events'),
   // Standard emulator variables; the Google clients read them themselves, we only check they are coherent.
@@ -96,6 +114,8 @@ const REQUIRED_ON_GOOGLE = [
   'AUTH_AUDIENCE',
   'AUTH_JWKS_URL',
   'STATUS_CHECKER_URL',
+  'REFUNDS_URL',
+  'NOTIFIER_URL',
   'SERVICE',
 ] as const satisfies readonly (keyof Config)[];
 
@@ -113,6 +133,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
   const config = parsed.output;
+  if ((config.APP_WEBHOOK_URL === undefined) !== (config.APP_WEBHOOK_SECRET === undefined)) {
+    throw new ConfigError('APP_WEBHOOK_URL and APP_WEBHOOK_SECRET go together: set both or neither');
+  }
   if (config.RUNTIME === 'google') {
     const missing = REQUIRED_ON_GOOGLE.filter((k) => config[k] === undefined);
     if (config.PUSH_AUTH === 'oidc' && !config.PUSH_OIDC_AUDIENCE) missing.push('PUSH_OIDC_AUDIENCE' as never);

@@ -79,7 +79,7 @@ test('schedule time respected: nothing is sent before it, the request comes afte
   const target = await startTarget();
   t.teardown(() => target.close());
   const queue = await h.createQueue('dispatch-scheduled');
-  const scheduleMs = Date.now() + 700;
+  const scheduleMs = Date.now() + 1000;
   const [task] = await h.client.createTask({
     parent: queue,
     task: { scheduleTime: protoMs(scheduleMs), httpRequest: { url: `${target.baseUrl}/later` } },

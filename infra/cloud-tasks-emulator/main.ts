@@ -36,22 +36,30 @@ if (values.help) {
   process.exit(0);
 }
 
-function portOption(name: string, value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error(`--${name} must be a port number, got "${value}"`);
+function integerOption(name: string, value: string, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > max) {
+    console.error(`--${name} must be an integer between 0 and ${max}, got "${value}"`);
     process.exit(2);
   }
-  return port;
+  return n;
 }
 
 try {
   const emulator = await startCloudTasksEmulator({
     host: values.host,
-    port: portOption('port', values.port),
-    httpPort: portOption('http-port', values['http-port']),
+    port: integerOption('port', values.port, 65535),
+    httpPort: integerOption('http-port', values['http-port'], 65535),
     ...(values.issuer ? { issuer: values.issuer } : {}),
-    ...(values['name-reservation-ms'] ? { nameReservationMs: Number(values['name-reservation-ms']) } : {}),
+    ...(values['name-reservation-ms'] === undefined
+      ? {}
+      : {
+          nameReservationMs: integerOption(
+            'name-reservation-ms',
+            values['name-reservation-ms'],
+            Number.MAX_SAFE_INTEGER,
+          ),
+        }),
     queues: values.queue,
     log: jsonLines,
   });

@@ -11,11 +11,25 @@ import { createOrder } from '../../shared/use-cases/create-order.ts';
 import { getCustomerOrder, listCustomerOrders } from '../../shared/use-cases/customer-orders.ts';
 import type { Deps } from '../../shared/use-cases/deps.ts';
 import { listNotifications } from '../../shared/use-cases/notify-customer.ts';
+import { getAccount, listAccountEntries } from '../../shared/use-cases/settle-account.ts';
+import { mountOperatorRoutes } from './operator-routes.ts';
+import { IdempotencyKey } from './schemas.ts';
 import { checkoutView, orderView } from './views.ts';
 
 export type ApiDeps = Pick<
   Deps,
-  'orders' | 'outbox' | 'bus' | 'tasks' | 'gateway' | 'notifications' | 'clock' | 'ids' | 'settings'
+  | 'orders'
+  | 'outbox'
+  | 'bus'
+  | 'tasks'
+  | 'gateway'
+  | 'notifications'
+  | 'accounts'
+  | 'deliveries'
+  | 'operatorKeys'
+  | 'clock'
+  | 'ids'
+  | 'settings'
 > & {
   readonly logger: Logger;
   readonly customerTokens: TokenVerifier;
@@ -33,11 +47,6 @@ const CreateOrderBody = v.strictObject({
     ),
   ),
 });
-
-const IdempotencyKey = v.pipe(
-  v.string('send an Idempotency-Key header'),
-  v.regex(/^[A-Za-z0-9_.:-]{1,255}$/, 'Idempotency-Key: 1–255 letters, digits, or _ . : -'),
-);
 
 const ConfirmBody = v.strictObject({
   paymentId: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_]{1,64}$/, 'not a payment id')),
@@ -65,7 +74,12 @@ function orderIdParam(id: string): string {
 /** The customer-facing API: create and confirm payments, read orders and the notification feed. */
 export function createApp(deps: ApiDeps) {
   const app = createServiceApp({ name: 'api', logger: deps.logger, bodyLimitBytes: deps.bodyLimitBytes });
-  app.use('/v1/*', customerAuth(deps.customerTokens));
+  // operator routes first: they authenticate by API key, not by a customer's token
+  mountOperatorRoutes(app, deps);
+  const customer = customerAuth(deps.customerTokens);
+  for (const path of ['/v1/orders', '/v1/orders/*', '/v1/notifications', '/v1/account', '/v1/account/*']) {
+    app.use(path, customer);
+  }
 
   app.post('/v1/orders', async (c) => {
     const idempotencyKey = parseWith(IdempotencyKey, c.req.header('idempotency-key'), 'Idempotency-Key header');
@@ -110,6 +124,14 @@ export function createApp(deps: ApiDeps) {
     const body = await parseJsonBody(c, ConfirmBody);
     const order = await confirmPayment(c.get('customerId'), orderId, body, { ...deps, logger: c.get('logger') });
     return c.json(orderView(order), 202);
+  });
+
+  app.get('/v1/account', async (c) => c.json(await getAccount(c.get('customerId'), deps)));
+
+  app.get('/v1/account/entries', async (c) => {
+    const q = parseQuery(c, FeedQuery);
+    const page = await listAccountEntries(c.get('customerId'), q.limit, q.cursor, deps);
+    return c.json({ items: page.items, nextCursor: page.nextCursor });
   });
 
   app.get('/v1/notifications', async (c) => {

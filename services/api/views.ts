@@ -1,4 +1,5 @@
 import type { Order } from '../../shared/domain/order.ts';
+import { refundedAmount } from '../../shared/domain/refund.ts';
 import type { CheckoutDetails } from '../../shared/ports/payment-gateway.ts';
 
 /** What a customer sees of an order: its status, amount and timeline; never our internal version counter. */
@@ -12,6 +13,9 @@ export function orderView(order: Order) {
     gateway: { name: order.gateway.name, orderId: order.gateway.orderId },
     paymentId: order.paymentId,
     flags: order.flags,
+    captures: order.captures,
+    refunds: order.refunds.map(({ requestedBy: _by, ...refund }) => refund),
+    refundedAmount: refundedAmount(order),
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,
     timeline: order.timeline,

@@ -1,23 +1,33 @@
 import { Hono } from 'hono';
+import { AppWebhookChannel } from '../../shared/adapters/channels/app-webhook-channel.ts';
+import { FetchWebhookPoster } from '../../shared/adapters/channels/fetch-webhook-poster.ts';
+import { LogChannel } from '../../shared/adapters/channels/log-channel.ts';
 import { RazorpayGateway } from '../../shared/adapters/gateways/razorpay/razorpay-gateway.ts';
 import { JsonLogger } from '../../shared/adapters/logging/json-logger.ts';
 import { SystemClock } from '../../shared/adapters/memory/clocks.ts';
 import type { Dispatch } from '../../shared/adapters/memory/delivery-loop.ts';
 import { RandomIds } from '../../shared/adapters/memory/ids.ts';
+import { MemoryAccountStore } from '../../shared/adapters/memory/memory-account-store.ts';
+import { MemoryAttemptCounter } from '../../shared/adapters/memory/memory-attempt-counter.ts';
+import { MemoryDeliveryStore } from '../../shared/adapters/memory/memory-delivery-store.ts';
 import { MemoryEventBus } from '../../shared/adapters/memory/memory-event-bus.ts';
 import { MemoryInboxStore } from '../../shared/adapters/memory/memory-inbox-store.ts';
 import { MemoryNotificationStore } from '../../shared/adapters/memory/memory-notification-store.ts';
+import { MemoryOperatorKeyStore } from '../../shared/adapters/memory/memory-operator-keys.ts';
 import { MemoryOrderStore } from '../../shared/adapters/memory/memory-order-store.ts';
 import { MemoryTaskQueue } from '../../shared/adapters/memory/memory-task-queue.ts';
 import { AppError } from '../../shared/domain/errors.ts';
 import { problem } from '../../shared/http/problem.ts';
+import type { AccountStore } from '../../shared/ports/account-store.ts';
 import type { Clock } from '../../shared/ports/clock.ts';
 import type { IdGenerator } from '../../shared/ports/id-generator.ts';
 import type { Logger } from '../../shared/ports/logger.ts';
 import type { Deps } from '../../shared/use-cases/deps.ts';
 import { publishPendingEvents } from '../../shared/use-cases/publish-events.ts';
 import { createApp as createApiApp } from '../api/app.ts';
+import { createApp as createFulfillmentApp } from '../fulfillment/app.ts';
 import { createApp as createNotifierApp } from '../notifier/app.ts';
+import { createApp as createRefundsApp } from '../refunds/app.ts';
 import { createSandboxGateway, type SandboxGateway } from '../sandbox-gateway/app.ts';
 import { createApp as createStatusCheckerApp } from '../status-checker/app.ts';
 import { createApp as createWebhooksApp } from '../webhooks/app.ts';
@@ -43,6 +53,14 @@ export interface EmbeddedOptions {
   readonly chaos?: (request: Request) => 'crash-before' | 'crash-after' | null;
   /** Sandbox refunds settle by themselves after this long (null: only by control). */
   readonly refundAutoSettleMs?: number | null;
+  readonly refundCheckIntervalSeconds?: number;
+  readonly maxTransientAttempts?: number;
+  /** The app backend that receives signed notification webhooks; none by default. */
+  readonly appWebhook?: { readonly url: string; readonly secret: string } | null;
+  /** `role:key` pairs (OPERATOR_API_KEYS); default: one development finance key, see `operatorKey`. */
+  readonly operatorApiKeys?: string;
+  /** Replaces the in-memory account store (tests inject failures through it). */
+  readonly accounts?: AccountStore;
 }
 
 export interface EmbeddedStack {
@@ -57,6 +75,8 @@ export interface EmbeddedStack {
   readonly sandbox: SandboxGateway;
   readonly issuer: LocalIssuer;
   readonly razorpay: { readonly keyId: string; readonly keySecret: string; readonly webhookSecret: string };
+  /** The development operator key (finance role) when none was configured; null otherwise. */
+  readonly operatorKey: string | null;
   /** Runs everything that is due (outbox, Pub/Sub pushes, tasks, webhooks in flight) until nothing is left to do. */
   drain(): Promise<void>;
   /** Pumps the queue, bus and outbox on timers, as `npm start` does. */
@@ -100,7 +120,11 @@ export async function createEmbeddedStack(options: EmbeddedOptions): Promise<Emb
   const pushToken = () => issuer.pushToken();
   const queue = new MemoryTaskQueue({
     clock,
-    targets: { 'status-checks': { baseUrl: base, dispatch: deliver } },
+    targets: {
+      'status-checks': { baseUrl: base, dispatch: deliver },
+      'refund-checks': { baseUrl: base, dispatch: deliver },
+      'notification-deliveries': { baseUrl: base, dispatch: deliver },
+    },
     token: pushToken,
   });
   const bus = new MemoryEventBus({
@@ -109,12 +133,15 @@ export async function createEmbeddedStack(options: EmbeddedOptions): Promise<Emb
     ...(options.busDuplicateRate !== undefined ? { duplicateRate: options.busDuplicateRate } : {}),
     ...(options.random ? { random: options.random } : {}),
   });
-  bus.subscribe({
-    name: 'notifier',
-    topic: 'payment-events',
-    pushUrl: `${base}/pubsub/payment-events`,
-    dispatch: deliver,
-  });
+  // one topic, a push subscription per handler, each at its own service (paths are per service, as on Cloud Run)
+  for (const name of ['notifier', 'fulfillment', 'refunds']) {
+    bus.subscribe({
+      name,
+      topic: 'payment-events',
+      pushUrl: `${base}/pubsub/${name}/payment-events`,
+      dispatch: deliver,
+    });
+  }
 
   const sandbox = createSandboxGateway({
     ...razorpay,
@@ -131,6 +158,8 @@ export async function createEmbeddedStack(options: EmbeddedOptions): Promise<Emb
     fetch: inProcessFetch,
   });
 
+  const operatorKey = options.operatorApiKeys ? null : `dev-finance-${ids.next('key').slice(4)}`;
+  const appWebhook = options.appWebhook ?? null;
   const deps: Deps = {
     orders: store,
     outbox: store,
@@ -145,13 +174,27 @@ export async function createEmbeddedStack(options: EmbeddedOptions): Promise<Emb
     settings: {
       statusCheckIntervalSeconds: options.statusCheckIntervalSeconds ?? 900,
       paymentMaxAgeSeconds: options.paymentMaxAgeSeconds ?? 172_800,
+      refundCheckIntervalSeconds: options.refundCheckIntervalSeconds ?? 900,
+      maxTransientAttempts: options.maxTransientAttempts ?? 5,
+      appWebhook,
     },
+    accounts: options.accounts ?? new MemoryAccountStore(),
+    attempts: new MemoryAttemptCounter(),
+    deliveries: new MemoryDeliveryStore(),
+    operatorKeys: MemoryOperatorKeyStore.fromPairs(options.operatorApiKeys ?? `finance:${operatorKey}`),
+    channels: [
+      new LogChannel(logger.child({ service: 'notifier' })),
+      ...(appWebhook ? [new AppWebhookChannel(queue, () => clock.now())] : []),
+    ],
+    webhooks: new FetchWebhookPoster(),
   };
   const pushTokens = issuer.pushVerifier();
   const api = createApiApp({ ...deps, customerTokens: issuer.customerVerifier(), bodyLimitBytes });
   const webhooks = createWebhooksApp({ ...deps, bodyLimitBytes });
   const statusChecker = createStatusCheckerApp({ ...deps, pushTokens, bodyLimitBytes });
   const notifier = createNotifierApp({ ...deps, pushTokens, bodyLimitBytes });
+  const fulfillment = createFulfillmentApp({ ...deps, pushTokens, bodyLimitBytes });
+  const refunds = createRefundsApp({ ...deps, pushTokens, bodyLimitBytes });
 
   root.get('/', (c) =>
     c.json({
@@ -177,8 +220,18 @@ export async function createEmbeddedStack(options: EmbeddedOptions): Promise<Emb
   root.get('/dev/jwks.json', (c) => c.json(issuer.jwks));
   root.all('/v1/*', (c) => api.fetch(c.req.raw));
   root.all('/webhooks/*', (c) => webhooks.fetch(c.req.raw));
-  root.all('/tasks/*', (c) => statusChecker.fetch(c.req.raw));
-  root.all('/pubsub/*', (c) => notifier.fetch(c.req.raw));
+  // in one process the services share a host, so a path prefix stands for the service's own URL
+  root.all('/tasks/check-payment', (c) => statusChecker.fetch(c.req.raw));
+  root.all('/tasks/sweep-outbox', (c) => statusChecker.fetch(c.req.raw));
+  root.all('/tasks/check-refund', (c) => refunds.fetch(c.req.raw));
+  root.all('/tasks/deliver-notification', (c) => notifier.fetch(c.req.raw));
+  root.all('/pubsub/:service/payment-events', (c) => {
+    const app = { notifier, fulfillment, refunds }[c.req.param('service')];
+    if (!app) return problem(new AppError('not-found', 'no such subscriber'));
+    const url = new URL(c.req.url);
+    url.pathname = '/pubsub/payment-events';
+    return app.fetch(new Request(url, c.req.raw));
+  });
   root.mount('/sandbox', sandbox.app.fetch);
   root.notFound((c) =>
     problem(new AppError('not-found', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`)),
@@ -208,6 +261,7 @@ export async function createEmbeddedStack(options: EmbeddedOptions): Promise<Emb
     sandbox,
     issuer,
     razorpay,
+    operatorKey,
     drain,
     start() {
       queue.start(200);

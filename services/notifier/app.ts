@@ -1,35 +1,54 @@
-import { AppError } from '../../shared/domain/errors.ts';
+import * as v from 'valibot';
+import { DELIVER_NOTIFICATION_PATH } from '../../shared/adapters/channels/app-webhook-channel.ts';
+import { NOTIFICATION_STEPS, type Notification } from '../../shared/domain/notification.ts';
 import { pushAuth, type TokenVerifier } from '../../shared/http/auth.ts';
-import { readPushMessage } from '../../shared/http/pubsub-push.ts';
-import { PaymentEventSchema } from '../../shared/http/schemas.ts';
+import { readPaymentEvent } from '../../shared/http/pubsub-push.ts';
 import { createServiceApp } from '../../shared/http/service-app.ts';
-import { parseWith } from '../../shared/http/validate.ts';
+import { parseJsonBody } from '../../shared/http/validate.ts';
 import type { Logger } from '../../shared/ports/logger.ts';
+import { deliverNotification } from '../../shared/use-cases/deliver-notification.ts';
 import type { Deps } from '../../shared/use-cases/deps.ts';
 import { notifyCustomer } from '../../shared/use-cases/notify-customer.ts';
 
-export type NotifierDeps = Pick<Deps, 'notifications' | 'clock'> & {
+export type NotifierDeps = Pick<
+  Deps,
+  'notifications' | 'channels' | 'webhooks' | 'deliveries' | 'clock' | 'settings'
+> & {
   readonly logger: Logger;
   readonly pushTokens: TokenVerifier | null;
   readonly bodyLimitBytes: number;
 };
 
+const NotificationSchema = v.strictObject({
+  id: v.pipe(v.string(), v.minLength(1), v.maxLength(300)),
+  customerId: v.pipe(v.string(), v.minLength(1)),
+  orderId: v.string(),
+  step: v.picklist(NOTIFICATION_STEPS),
+  message: v.string(),
+  eventId: v.string(),
+  createdAt: v.pipe(v.string(), v.isoTimestamp()),
+});
+
 /**
- * Pub/Sub push subscriber for payment events. Answers 204, not 202: the Pub/Sub emulator counts 202 as a nack.
- * Idempotent: a redelivered event finds its notification already there.
+ * Pub/Sub push subscriber for payment events: each becomes one notification in the customer's feed and goes out on
+ * every channel. Also the target of the delivery tasks that post signed webhooks to the app's backend. Answers 204,
+ * not 202, to pushes: the Pub/Sub emulator counts 202 as a nack.
  */
 export function createApp(deps: NotifierDeps) {
   const app = createServiceApp({ name: 'notifier', logger: deps.logger, bodyLimitBytes: deps.bodyLimitBytes });
   app.use('/pubsub/*', pushAuth(deps.pushTokens));
+  app.use('/tasks/*', pushAuth(deps.pushTokens));
 
   app.post('/pubsub/payment-events', async (c) => {
-    const message = await readPushMessage(c);
-    const event = parseWith(PaymentEventSchema, message.data, 'payment event');
-    if (message.attributes.eventId !== undefined && message.attributes.eventId !== event.id) {
-      throw new AppError('validation', 'eventId attribute does not match the event');
-    }
-    await notifyCustomer(event, { ...deps, logger: c.get('logger').child({ messageId: message.messageId }) });
+    const { event, messageId } = await readPaymentEvent(c);
+    await notifyCustomer(event, { ...deps, logger: c.get('logger').child({ messageId }) });
     return c.body(null, 204);
+  });
+
+  app.post(DELIVER_NOTIFICATION_PATH, async (c) => {
+    const notification: Notification = await parseJsonBody(c, NotificationSchema);
+    const delivery = await deliverNotification(notification, { ...deps, logger: c.get('logger') });
+    return c.json({ state: delivery.state, attempts: delivery.attempts.length });
   });
 
   return app;

@@ -15,6 +15,7 @@ export type AppErrorType =
   | 'invalid-signature'
   | 'unsupported-event'
   | 'gateway-unavailable'
+  | 'upstream-failed'
   | 'internal';
 
 export const HTTP_STATUS: Readonly<Record<AppErrorType, number>> = {
@@ -30,6 +31,7 @@ export const HTTP_STATUS: Readonly<Record<AppErrorType, number>> = {
   'invalid-signature': 400,
   'unsupported-event': 422,
   'gateway-unavailable': 502,
+  'upstream-failed': 502,
   internal: 500,
 };
 
@@ -46,6 +48,7 @@ export const TITLES: Readonly<Record<AppErrorType, string>> = {
   'invalid-signature': 'Invalid signature',
   'unsupported-event': 'Event not supported',
   'gateway-unavailable': 'Payment gateway unavailable',
+  'upstream-failed': 'A downstream system did not accept the request',
   internal: 'Internal error',
 };
 

@@ -63,7 +63,12 @@ export function ledgerPlan(order: Order): EntryDraft[] {
  * Posts the drafts not yet posted, in order, moving the balance by each. A closed account takes no new credit (the
  * rule that makes a credit fail for good); debits of money already credited still post, so the books stay true.
  */
-export function applyEntries(account: Account, drafts: readonly EntryDraft[], posted: ReadonlySet<string>, now: Date): PostResult {
+export function applyEntries(
+  account: Account,
+  drafts: readonly EntryDraft[],
+  posted: ReadonlySet<string>,
+  now: Date,
+): PostResult {
   const fresh = drafts.filter((d) => !posted.has(d.id));
   if (account.status === 'closed' && fresh.some((d) => d.kind === 'credit')) {
     return { outcome: 'refused', reason: 'account-closed', account };

@@ -1,6 +1,6 @@
 import type { PaymentEvent, PaymentEventType } from './events.ts';
-import type { Refund } from './refund.ts';
 import { formatMoney, type Money, sameMoney } from './money.ts';
+import type { Refund } from './refund.ts';
 
 export const PAYMENT_STATUSES = ['created', 'processing', 'succeeded', 'failed', 'expired'] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];

@@ -27,7 +27,13 @@ export interface Refund {
 }
 
 export type RefundChange =
-  | { readonly outcome: 'changed'; readonly order: Order; readonly events: readonly PaymentEvent[]; readonly refund: Refund }
+  | {
+      readonly outcome: 'changed';
+      readonly order: Order;
+      readonly events: readonly PaymentEvent[];
+      /** Null only for a change that concerns no refund in particular. */
+      readonly refund: Refund | null;
+    }
   | { readonly outcome: 'unchanged'; readonly reason: string; readonly refund: Refund | null };
 
 const FINAL: readonly RefundStatus[] = ['processed', 'failed'];
@@ -102,7 +108,12 @@ export function requestRefund(order: Order, request: RefundRequest, now: Date): 
     updatedAt: at,
   };
   const next: Order = { ...order, refunds: [...order.refunds, refund], updatedAt: at, version: order.version + 1 };
-  return { outcome: 'changed', order: next, refund, events: [refundEvent(next, refund, 'refund.initiated', 'api', at)] };
+  return {
+    outcome: 'changed',
+    order: next,
+    refund,
+    events: [refundEvent(next, refund, 'refund.initiated', 'api', at)],
+  };
 }
 
 /**
@@ -126,7 +137,11 @@ export function applyRefundStatus(
       (update.gatewayRefundId !== undefined && r.gatewayRefundId === update.gatewayRefundId),
   );
   if (!refund) return { outcome: 'unchanged', reason: 'no such refund on this order', refund: null };
-  if (refund.status === update.status || isRefundFinal(refund.status) || (update.status === 'pending' && refund.status !== 'requested')) {
+  if (
+    refund.status === update.status ||
+    isRefundFinal(refund.status) ||
+    (update.status === 'pending' && refund.status !== 'requested')
+  ) {
     if (refund.gatewayRefundId === null && update.gatewayRefundId) {
       return replaceRefund(order, { ...refund, gatewayRefundId: update.gatewayRefundId }, now, null, update.source);
     }
@@ -157,14 +172,31 @@ function replaceRefund(
     updatedAt: at,
     version: order.version + 1,
   };
-  return { outcome: 'changed', order: next, refund: updated, events: type ? [refundEvent(next, updated, type, source, at)] : [] };
+  return {
+    outcome: 'changed',
+    order: next,
+    refund: updated,
+    events: type ? [refundEvent(next, updated, type, source, at)] : [],
+  };
 }
 
-function refundEvent(order: Order, refund: Refund, type: PaymentEventType, source: TransitionSource, at: string): PaymentEvent {
+function refundEvent(
+  order: Order,
+  refund: Refund,
+  type: PaymentEventType,
+  source: TransitionSource,
+  at: string,
+): PaymentEvent {
   const base = eventFor(order, type, source, at);
   return {
     ...base,
     id: `${order.id}:${type}:${refund.id}`,
-    refund: { id: refund.id, amount: refund.amount, status: refund.status, trigger: refund.trigger, paymentId: refund.paymentId },
+    refund: {
+      id: refund.id,
+      amount: refund.amount,
+      status: refund.status,
+      trigger: refund.trigger,
+      paymentId: refund.paymentId,
+    },
   };
 }

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { AppError } from '../domain/errors.ts';
+import type { OperatorKeyStore, OperatorRole } from '../ports/operator-keys.ts';
 import type { AppEnv } from './env.ts';
 
 export interface TokenVerifier {
@@ -73,6 +75,25 @@ export function pushAuth(verifier: TokenVerifier | null): MiddlewareHandler<AppE
         throw new AppError('unauthorized', 'push token refused');
       }
     }
+    await next();
+  };
+}
+
+/**
+ * Operator endpoints: `X-Api-Key: <key>` (or `Authorization: ApiKey <key>`). Keys are looked up by their SHA-256, never
+ * stored or logged in clear; a valid key without one of `roles` is 403.
+ */
+export function operatorAuth(keys: OperatorKeyStore, roles: readonly OperatorRole[]): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const key = c.req.header('x-api-key') ?? c.req.header('authorization')?.match(/^ApiKey\s+(\S+)$/)?.[1];
+    if (!key || key.length > 256) throw new AppError('unauthorized', 'send an operator key in X-Api-Key');
+    const operator = await keys.findByHash(createHash('sha256').update(key).digest('hex'));
+    if (!operator) throw new AppError('unauthorized', 'unknown operator key');
+    if (!roles.includes(operator.role)) {
+      throw new AppError('forbidden', `this needs the ${roles.join(' or ')} role; the key has ${operator.role}`);
+    }
+    c.set('operator', operator);
+    c.set('logger', c.get('logger').child({ operator: operator.keyId }));
     await next();
   };
 }

@@ -1,4 +1,5 @@
 import type { Logger } from '../ports/logger.ts';
+import type { OperatorKey } from '../ports/operator-keys.ts';
 
 /** What middleware puts on the Hono context for the handlers after it. */
 export interface AppEnv {
@@ -6,5 +7,6 @@ export interface AppEnv {
     requestId: string;
     logger: Logger;
     customerId: string;
+    operator: OperatorKey;
   };
 }

@@ -1,7 +1,9 @@
 import type { Context } from 'hono';
 import * as v from 'valibot';
 import { AppError } from '../domain/errors.ts';
-import { parseJsonBody } from './validate.ts';
+import type { PaymentEvent } from '../domain/events.ts';
+import { PaymentEventSchema } from './schemas.ts';
+import { parseJsonBody, parseWith } from './validate.ts';
 
 const Envelope = v.object({
   message: v.object({
@@ -35,4 +37,14 @@ export async function readPushMessage(c: Context): Promise<PushMessage> {
     throw new AppError('validation', 'push message data is not base64 JSON');
   }
   return { messageId, attributes: envelope.message.attributes, data, subscription: envelope.subscription };
+}
+
+/** A push of the `payment-events` topic, its event validated (and matched to the `eventId` attribute). */
+export async function readPaymentEvent(c: Context): Promise<{ event: PaymentEvent; messageId: string }> {
+  const message = await readPushMessage(c);
+  const event = parseWith(PaymentEventSchema, message.data, 'payment event') as PaymentEvent;
+  if (message.attributes.eventId !== undefined && message.attributes.eventId !== event.id) {
+    throw new AppError('validation', 'eventId attribute does not match the event');
+  }
+  return { event, messageId: message.messageId };
 }

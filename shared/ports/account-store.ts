@@ -9,6 +9,8 @@ export interface AccountStore {
    * (shared/domain/ledger.ts) and writes the new entries with the new balance. Entry ids make a repeat a no-op.
    */
   post(customerId: string, drafts: readonly EntryDraft[], now: Date): Promise<PostResult>;
+  /** Whether an entry with this id has been posted. */
+  hasEntry(customerId: string, entryId: string): Promise<boolean>;
   /** Newest first. */
   entries(customerId: string, limit: number, cursor?: string): Promise<Page<LedgerEntry>>;
   setStatus(customerId: string, status: Account['status'], now: Date): Promise<Account>;

@@ -22,7 +22,10 @@ export interface Delivery {
 
 export interface DeliveryStore {
   /** Creates the delivery on its first attempt; appends the attempt and moves `state` to delivered on success. */
-  recordAttempt(delivery: Omit<Delivery, 'state' | 'attempts' | 'updatedAt'>, attempt: DeliveryAttempt): Promise<Delivery>;
+  recordAttempt(
+    delivery: Omit<Delivery, 'state' | 'attempts' | 'updatedAt'>,
+    attempt: DeliveryAttempt,
+  ): Promise<Delivery>;
   get(id: string): Promise<Delivery | null>;
   /** Newest first; optionally one order's. */
   list(query: { readonly orderId?: string; readonly limit: number }): Promise<readonly Delivery[]>;

@@ -1,17 +1,29 @@
+import type { AccountStore } from '../ports/account-store.ts';
+import type { AttemptCounter } from '../ports/attempt-counter.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { DeliveryStore } from '../ports/delivery-store.ts';
 import type { EventBus } from '../ports/event-bus.ts';
 import type { IdGenerator } from '../ports/id-generator.ts';
 import type { InboxStore } from '../ports/inbox-store.ts';
 import type { Logger } from '../ports/logger.ts';
+import type { NotificationChannel } from '../ports/notification-channel.ts';
 import type { NotificationStore } from '../ports/notification-store.ts';
+import type { OperatorKeyStore } from '../ports/operator-keys.ts';
 import type { OrderStore } from '../ports/order-store.ts';
 import type { Outbox } from '../ports/outbox.ts';
 import type { PaymentGateway } from '../ports/payment-gateway.ts';
 import type { TaskQueue } from '../ports/task-queue.ts';
+import type { WebhookPoster } from '../ports/webhook-poster.ts';
 
 export interface PaymentSettings {
   readonly statusCheckIntervalSeconds: number;
   readonly paymentMaxAgeSeconds: number;
+  /** Seconds between two checks of a refund the gateway still has pending. */
+  readonly refundCheckIntervalSeconds: number;
+  /** Failed attempts (across redeliveries) after which a transient failure counts as permanent. */
+  readonly maxTransientAttempts: number;
+  /** The app backend's webhook endpoint and the secret its deliveries are signed with; null: no webhook channel. */
+  readonly appWebhook: { readonly url: string; readonly secret: string } | null;
 }
 
 /** Everything a use case may be handed. Each takes only the `Pick` it needs, which documents its reach. */
@@ -27,4 +39,11 @@ export interface Deps {
   readonly ids: IdGenerator;
   readonly logger: Logger;
   readonly settings: PaymentSettings;
+  readonly accounts: AccountStore;
+  readonly attempts: AttemptCounter;
+  readonly deliveries: DeliveryStore;
+  readonly operatorKeys: OperatorKeyStore;
+  /** Where notifications go besides the customer's feed. */
+  readonly channels: readonly NotificationChannel[];
+  readonly webhooks: WebhookPoster;
 }

@@ -10,14 +10,17 @@ import type { Deps } from './deps.ts';
  */
 export async function notifyCustomer(
   event: PaymentEvent,
-  deps: Pick<Deps, 'notifications' | 'clock' | 'logger'>,
+  deps: Pick<Deps, 'notifications' | 'channels' | 'clock' | 'logger'>,
 ): Promise<{ created: boolean; notification: Notification }> {
   const notification = notificationFor(event, deps.clock.now());
   const created = await deps.notifications.add(notification);
-  deps.logger.log(created ? 'INFO' : 'DEBUG', created ? 'customer notified' : 'notification already sent', {
+  deps.logger.log(created ? 'INFO' : 'DEBUG', created ? 'customer notified' : 'notification already in the feed', {
     orderId: event.orderId,
     step: notification.step,
   });
+  // sent again on a redelivery: the feed write may have committed before a crash that kept the channels from
+  // running; each channel is idempotent per notification id
+  for (const channel of deps.channels) await channel.send(notification);
   return { created, notification };
 }
 

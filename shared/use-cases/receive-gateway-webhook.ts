@@ -1,6 +1,7 @@
 import { AppError } from '../domain/errors.ts';
 import { applyGatewayStatus } from './apply-gateway-status.ts';
 import type { Deps } from './deps.ts';
+import { applyGatewayRefund } from './refunds.ts';
 
 export type WebhookResult =
   | { readonly outcome: 'applied' | 'unchanged' | 'rejected'; readonly orderId: string }
@@ -28,8 +29,13 @@ export async function receiveGatewayWebhook(
     return { outcome: 'duplicate' };
   }
   switch (webhook.kind) {
+    case 'refund': {
+      const outcome = await applyGatewayRefund(webhook.refund, deps);
+      await deps.inbox.add(SCOPE, webhook.eventId, deps.clock.now());
+      if (outcome === 'unknown-order') return { outcome: 'unknown-order' };
+      return { outcome: outcome === 'applied' ? 'applied' : 'unchanged', orderId: webhook.refund.notes.orderId ?? '' };
+    }
     case 'unsupported':
-    case 'refund':
       deps.logger.log('INFO', 'webhook event not supported; acknowledged', { eventType: webhook.eventType });
       await deps.inbox.add(SCOPE, webhook.eventId, deps.clock.now());
       return { outcome: 'unsupported' };

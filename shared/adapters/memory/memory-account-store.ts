@@ -36,6 +36,10 @@ export class MemoryAccountStore implements AccountStore {
     return structuredClone(result);
   }
 
+  async hasEntry(customerId: string, entryId: string): Promise<boolean> {
+    return this.ledger.get(customerId)?.has(entryId) ?? false;
+  }
+
   async entries(customerId: string, limit: number, cursor?: string): Promise<Page<LedgerEntry>> {
     // Like the other stores, a cursor we cannot read starts from the top; callers validate cursors first (400).
     const after = cursor ? decodeCursor(cursor) : null;

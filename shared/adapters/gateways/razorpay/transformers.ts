@@ -182,7 +182,13 @@ export function toGatewayRefund(
   const notes = Array.isArray(refund.notes)
     ? {}
     : Object.fromEntries(Object.entries(refund.notes).filter((e): e is [string, string] => typeof e[1] === 'string'));
-  return { refundId: refund.id, paymentId: refund.payment_id, amount: { amount: refund.amount, currency }, status, notes };
+  return {
+    refundId: refund.id,
+    paymentId: refund.payment_id,
+    amount: { amount: refund.amount, currency },
+    status,
+    notes,
+  };
 }
 
 /** The Razorpay error in a 4xx body, for an error detail; never the request (which carries no secret anyway). */

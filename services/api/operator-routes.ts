@@ -1,0 +1,78 @@
+import type { Hono } from 'hono';
+import * as v from 'valibot';
+import { AppError } from '../../shared/domain/errors.ts';
+import { MAX_AMOUNT } from '../../shared/domain/money.ts';
+import { operatorAuth } from '../../shared/http/auth.ts';
+import type { AppEnv } from '../../shared/http/env.ts';
+import { OrderId } from '../../shared/http/schemas.ts';
+import { parseJsonBody, parseQuery, parseWith } from '../../shared/http/validate.ts';
+import { listDeliveries } from '../../shared/use-cases/deliver-notification.ts';
+import { refundOrder } from '../../shared/use-cases/refunds.ts';
+import { setAccountStatus } from '../../shared/use-cases/settle-account.ts';
+import type { ApiDeps } from './app.ts';
+import { IdempotencyKey } from './schemas.ts';
+import { orderView } from './views.ts';
+
+const RefundBody = v.strictObject({
+  amount: v.optional(
+    v.pipe(v.number(), v.integer('amount must be an integer number of paise'), v.minValue(1), v.maxValue(MAX_AMOUNT)),
+  ),
+  reason: v.pipe(v.string(), v.trim(), v.minLength(1, 'say why'), v.maxLength(255)),
+});
+
+const DeliveriesQuery = v.strictObject({
+  orderId: v.optional(OrderId),
+  limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(100)), '50'),
+});
+
+const CustomerIdParam = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/, 'not a customer id'));
+
+function orderIdParam(id: string): string {
+  if (!v.is(OrderId, id)) throw new AppError('not-found', `no order ${id}`);
+  return id;
+}
+
+/** Operator endpoints, by API key and role: refunds (finance), any order and the deliveries (support, finance). */
+export function mountOperatorRoutes(app: Hono<AppEnv>, deps: ApiDeps): void {
+  const anyOperator = operatorAuth(deps.operatorKeys, ['support', 'finance']);
+  const finance = operatorAuth(deps.operatorKeys, ['finance']);
+
+  app.post('/v1/orders/:id/refunds', finance, async (c) => {
+    const orderId = orderIdParam(c.req.param('id'));
+    const idempotencyKey = parseWith(IdempotencyKey, c.req.header('idempotency-key'), 'Idempotency-Key header');
+    const body = await parseJsonBody(c, RefundBody);
+    const { order, refund, created } = await refundOrder(
+      orderId,
+      { ...(body.amount !== undefined ? { amount: body.amount } : {}), reason: body.reason, idempotencyKey },
+      c.get('operator'),
+      { ...deps, logger: c.get('logger') },
+    );
+    if (!created) c.header('idempotent-replayed', 'true');
+    return c.json({ refund, order: orderView(order) }, 201);
+  });
+
+  app.get('/v1/ops/orders/:id', anyOperator, async (c) => {
+    const order = await deps.orders.get(orderIdParam(c.req.param('id')));
+    if (!order) throw new AppError('not-found', 'no such order');
+    return c.json({ ...orderView(order), customerId: order.customerId });
+  });
+
+  app.get('/v1/ops/deliveries', anyOperator, async (c) => {
+    const q = parseQuery(c, DeliveriesQuery);
+    return c.json({
+      items: await listDeliveries({ ...(q.orderId ? { orderId: q.orderId } : {}), limit: q.limit }, deps),
+    });
+  });
+
+  app.post('/v1/ops/accounts/:customerId/close', anyOperator, async (c) => {
+    const customerId = parseWith(CustomerIdParam, c.req.param('customerId'), 'customer id');
+    return c.json(
+      await setAccountStatus(customerId, 'closed', c.get('operator'), { ...deps, logger: c.get('logger') }),
+    );
+  });
+
+  app.post('/v1/ops/accounts/:customerId/reopen', anyOperator, async (c) => {
+    const customerId = parseWith(CustomerIdParam, c.req.param('customerId'), 'customer id');
+    return c.json(await setAccountStatus(customerId, 'open', c.get('operator'), { ...deps, logger: c.get('logger') }));
+  });
+}
