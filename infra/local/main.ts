@@ -14,7 +14,7 @@ const topology = await startLocalTopology({
 });
 console.log(`\nLocal Google Cloud topology (emulators):`);
 for (const [name, where] of Object.entries(topology.services)) console.log(`  ${name.padEnd(18)} ${where}`);
-console.log(walkthrough(topology.baseUrl));
+console.log(walkthrough(topology.baseUrl, topology.operatorKey));
 
 let stopping = false;
 async function shutdown(signal: string) {

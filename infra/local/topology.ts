@@ -3,6 +3,8 @@ import { type ServerType, serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { proxy } from 'hono/proxy';
 import { createApp as createApiApp } from '../../services/api/app.ts';
+import { createApp as createFulfillmentApp } from '../../services/fulfillment/app.ts';
+import { createApp as createRefundsApp } from '../../services/refunds/app.ts';
 import { LocalIssuer } from '../../services/embedded/local-issuer.ts';
 import { googleDeps } from '../../services/google/deps.ts';
 import { createApp as createNotifierApp } from '../../services/notifier/app.ts';
@@ -30,6 +32,11 @@ export interface TopologyOptions {
   readonly statusCheckIntervalSeconds?: number;
   readonly paymentMaxAgeSeconds?: number;
   readonly logger?: Logger;
+  readonly refundCheckIntervalSeconds?: number;
+  /** The app backend that receives signed notification webhooks. */
+  readonly appWebhook?: { readonly url: string; readonly secret: string };
+  /** Sandbox refunds settle by themselves after this long (null: only by control). */
+  readonly refundAutoSettleMs?: number | null;
 }
 
 export interface Topology {
@@ -37,6 +44,8 @@ export interface Topology {
   readonly services: Readonly<Record<string, string>>;
   readonly sandbox: SandboxGateway;
   readonly razorpay: { readonly keyId: string; readonly keySecret: string; readonly webhookSecret: string };
+  /** An operator key with the finance role. */
+  readonly operatorKey: string;
   stop(): Promise<void>;
 }
 
@@ -46,6 +55,9 @@ const RAZORPAY = {
   webhookSecret: 'topology_webhook_secret_not_for_production',
 };
 const TASKS_ACCOUNT = 'status-checks@local-topology.iam.gserviceaccount.com';
+const OPERATOR_KEY = 'topology-finance-key-not-for-production';
+const QUEUES = ['status-checks', 'refund-checks', 'notification-deliveries'];
+const SUBSCRIBERS = ['notifier', 'fulfillment', 'refunds'] as const;
 
 function listen(fetch: Hono['fetch'], port: number): Promise<{ server: ServerType; port: number }> {
   return new Promise((resolve) => {
@@ -93,7 +105,7 @@ export async function startLocalTopology(options: TopologyOptions): Promise<Topo
     process.env.METADATA_SERVER_DETECTION = 'none';
 
     tasksEmulator = await startCloudTasksEmulator({
-      queues: [`projects/${projectId}/locations/${location}/queues/${queue}`],
+      queues: QUEUES.map((q) => `projects/${projectId}/locations/${location}/queues/${q}`),
       nameReservationMs: 60_000,
     });
 
@@ -102,6 +114,8 @@ export async function startLocalTopology(options: TopologyOptions): Promise<Topo
       webhooks: await freePort(),
       statusChecker: await freePort(),
       notifier: await freePort(),
+      fulfillment: await freePort(),
+      refunds: await freePort(),
       sandbox: await freePort(),
     };
     const url = (port: number) => `http://127.0.0.1:${port}`;
@@ -121,6 +135,11 @@ export async function startLocalTopology(options: TopologyOptions): Promise<Topo
       AUTH_AUDIENCE: LocalIssuer.CUSTOMER_AUDIENCE,
       AUTH_JWKS_URL: `${base}/dev/jwks.json`,
       STATUS_CHECKER_URL: url(ports.statusChecker),
+      REFUNDS_URL: url(ports.refunds),
+      NOTIFIER_URL: url(ports.notifier),
+      OPERATOR_API_KEYS: `finance:${OPERATOR_KEY}`,
+      ...(options.appWebhook ? { APP_WEBHOOK_URL: options.appWebhook.url, APP_WEBHOOK_SECRET: options.appWebhook.secret } : {}),
+      REFUND_CHECK_INTERVAL_SECONDS: String(options.refundCheckIntervalSeconds ?? 900),
       CLOUD_TASKS_EMULATOR_HOST: tasksEmulator.endpoint,
       TASKS_LOCATION: location,
       TASKS_STATUS_QUEUE: queue,
@@ -142,8 +161,10 @@ export async function startLocalTopology(options: TopologyOptions): Promise<Topo
     const api = depsFor('api');
     const webhooks = depsFor('webhooks');
     const checker = depsFor('status-checker');
-    // the Pub/Sub emulator sends no OIDC token with its pushes: the notifier's check is off here, never in production
+    // the Pub/Sub emulator sends no OIDC token with its pushes: the subscribers' check is off here, never in production
     const notifier = depsFor('notifier', { PUSH_AUTH: 'none' });
+    const fulfillment = depsFor('fulfillment', { PUSH_AUTH: 'none' });
+    const refunds = depsFor('refunds', { PUSH_AUTH: 'none' });
     const limit = api.config.BODY_LIMIT_BYTES;
 
     const sandbox = createSandboxGateway({
@@ -151,6 +172,7 @@ export async function startLocalTopology(options: TopologyOptions): Promise<Topo
       webhookUrl: `${base}/webhooks/razorpay`,
       clock: new SystemClock(),
       logger: logger.child({ service: 'sandbox-gateway' }),
+      refundAutoSettleMs: options.refundAutoSettleMs === undefined ? 1000 : options.refundAutoSettleMs,
     });
 
     for (const [fetch, port] of [
@@ -158,6 +180,8 @@ export async function startLocalTopology(options: TopologyOptions): Promise<Topo
       [createWebhooksApp({ ...webhooks.deps, bodyLimitBytes: limit }).fetch, ports.webhooks],
       [createStatusCheckerApp({ ...checker.deps, bodyLimitBytes: limit }).fetch, ports.statusChecker],
       [createNotifierApp({ ...notifier.deps, bodyLimitBytes: limit }).fetch, ports.notifier],
+      [createFulfillmentApp({ ...fulfillment.deps, bodyLimitBytes: limit }).fetch, ports.fulfillment],
+      [createRefundsApp({ ...refunds.deps, bodyLimitBytes: limit }).fetch, ports.refunds],
       [sandbox.app.fetch, ports.sandbox],
     ] as const) {
       servers.push((await listen(fetch, port)).server);
@@ -165,15 +189,13 @@ export async function startLocalTopology(options: TopologyOptions): Promise<Topo
 
     await ensurePubSubTopology(new PubSub({ projectId }), {
       topics: [api.config.PAYMENT_EVENTS_TOPIC],
-      subscriptions: [
-        {
-          name: 'notifier-payment-events',
-          topic: api.config.PAYMENT_EVENTS_TOPIC,
-          pushEndpoint: `${url(ports.notifier)}/pubsub/payment-events`,
-          deadLetterTopic: `${api.config.PAYMENT_EVENTS_TOPIC}-dead-letter`,
-          ackDeadlineSeconds: 10,
-        },
-      ],
+      subscriptions: SUBSCRIBERS.map((name) => ({
+        name: `${name}-payment-events`,
+        topic: api.config.PAYMENT_EVENTS_TOPIC,
+        pushEndpoint: `${url(ports[name])}/pubsub/payment-events`,
+        deadLetterTopic: `${api.config.PAYMENT_EVENTS_TOPIC}-dead-letter`,
+        ackDeadlineSeconds: 10,
+      })),
       omitDeadLetterPolicy: true,
     });
 
@@ -212,6 +234,8 @@ export async function startLocalTopology(options: TopologyOptions): Promise<Topo
         webhooks: url(ports.webhooks),
         statusChecker: url(ports.statusChecker),
         notifier: url(ports.notifier),
+        fulfillment: url(ports.fulfillment),
+        refunds: url(ports.refunds),
         sandbox: url(ports.sandbox),
         cloudTasksEmulator: tasksEmulator.endpoint,
         firestoreEmulator: firestoreHost!,
@@ -219,6 +243,7 @@ export async function startLocalTopology(options: TopologyOptions): Promise<Topo
       },
       sandbox,
       razorpay: RAZORPAY,
+      operatorKey: OPERATOR_KEY,
       async stop() {
         sandbox.close();
         await stop();

@@ -14,6 +14,12 @@ const stack = await createEmbeddedStack({
   statusCheckIntervalSeconds: config.STATUS_CHECK_INTERVAL_SECONDS,
   paymentMaxAgeSeconds: config.PAYMENT_MAX_AGE_SECONDS,
   bodyLimitBytes: config.BODY_LIMIT_BYTES,
+  refundCheckIntervalSeconds: config.REFUND_CHECK_INTERVAL_SECONDS,
+  maxTransientAttempts: config.MAX_TRANSIENT_ATTEMPTS,
+  ...(config.APP_WEBHOOK_URL && config.APP_WEBHOOK_SECRET
+    ? { appWebhook: { url: config.APP_WEBHOOK_URL, secret: config.APP_WEBHOOK_SECRET } }
+    : {}),
+  ...(config.OPERATOR_API_KEYS ? { operatorApiKeys: config.OPERATOR_API_KEYS } : {}),
   ...(config.RAZORPAY_KEY_ID && config.RAZORPAY_KEY_SECRET && config.RAZORPAY_WEBHOOK_SECRET
     ? {
         razorpay: {
@@ -28,7 +34,7 @@ stack.start();
 
 const server = serve({ fetch: stack.app.fetch, port: config.PORT }, (info) => {
   logger.log('INFO', 'embedded stack listening', { port: info.port });
-  if (config.PRINT_WALKTHROUGH) console.log(walkthrough(base));
+  if (config.PRINT_WALKTHROUGH) console.log(walkthrough(base, stack.operatorKey));
 });
 
 function shutdown(signal: string): void {

@@ -1,7 +1,7 @@
 import { createEmbeddedStack, type EmbeddedOptions, type EmbeddedStack } from '../../services/embedded/stack.ts';
 import { MemoryLogger } from '../../shared/adapters/logging/json-logger.ts';
 import { ManualClock } from '../../shared/adapters/memory/clocks.ts';
-import type { Harness } from './harness.ts';
+import { type Harness, pushEnvelope } from './harness.ts';
 
 export const BASE = 'http://payments.test';
 
@@ -17,7 +17,7 @@ export async function embeddedHarness(
     baseUrl: BASE,
     clock,
     logger,
-    refundAutoSettleMs: null,
+    refundAutoSettleMs: 0,
     ...options,
     statusCheckIntervalSeconds: intervalSeconds,
     paymentMaxAgeSeconds: maxAgeSeconds,
@@ -29,6 +29,30 @@ export async function embeddedHarness(
     intervalSeconds,
     maxAgeSeconds,
     razorpay: stack.razorpay,
+    operatorKey: stack.operatorKey ?? '',
+    async replayEvents(times) {
+      const token = await stack.issuer.pushToken();
+      let pushed = 0;
+      for (const { message, messageId } of [...stack.bus.published]) {
+        for (const name of ['notifier', 'fulfillment', 'refunds']) {
+          await Promise.all(
+            Array.from({ length: times }, async () => {
+              const res = await stack.fetch(
+                new Request(`${BASE}/pubsub/${name}/payment-events`, {
+                  method: 'POST',
+                  headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+                  body: pushEnvelope(message.data as { id: string; type: string; orderId: string }, messageId),
+                }),
+              );
+              if (!res.ok) throw new Error(`replay to ${name} → ${res.status}: ${await res.text()}`);
+              pushed += 1;
+            }),
+          );
+        }
+      }
+      await stack.drain();
+      return pushed;
+    },
     fetch: (path, init) => stack.fetch(new Request(new URL(path, BASE), init)),
     settle: () => stack.drain(),
     async passInterval() {

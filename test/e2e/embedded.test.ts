@@ -1,5 +1,6 @@
 import test from 'ava';
 import { embeddedHarness } from './embedded-harness.ts';
+import { registerAfterPaymentScenarios } from './after-payment-scenarios.ts';
 import { registerScenarios } from './scenarios.ts';
 
 registerScenarios(
@@ -8,3 +9,5 @@ registerScenarios(
   () => embeddedHarness(),
   (h) => h.close(),
 );
+
+registerAfterPaymentScenarios(test, 'embedded', () => embeddedHarness(), (h) => h.close());

@@ -14,6 +14,10 @@ export interface Harness {
   readonly intervalSeconds: number;
   readonly maxAgeSeconds: number;
   readonly razorpay: { readonly keyId: string; readonly keySecret: string; readonly webhookSecret: string };
+  /** An operator key with the finance role. */
+  readonly operatorKey: string;
+  /** Pushes every event published so far again, `times` times, to every subscriber (Pub/Sub's at-least-once). */
+  replayEvents(times: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -125,4 +129,33 @@ export async function until<T>(
     value = await read();
   }
   return value;
+}
+
+/** Calls an operator endpoint with an API key. */
+export async function operator(
+  h: Harness,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  key = h.operatorKey,
+): Promise<Response> {
+  return h.fetch(path, {
+    method,
+    headers: { 'x-api-key': key, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+}
+
+/** A Pub/Sub push envelope for an event, as the subscription would send it. */
+export function pushEnvelope(event: { id: string; type: string; orderId: string }, messageId: string): string {
+  return JSON.stringify({
+    message: {
+      data: Buffer.from(JSON.stringify(event)).toString('base64'),
+      attributes: { eventId: event.id, eventType: event.type, orderId: event.orderId },
+      messageId,
+      publishTime: new Date(0).toISOString(),
+    },
+    subscription: 'projects/test/subscriptions/replay',
+  });
 }

@@ -1,8 +1,9 @@
+import { PubSub, type Subscription } from '@google-cloud/pubsub';
 import test from 'ava';
 import { startLocalTopology, type Topology } from '../../infra/local/topology.ts';
 import { MemoryLogger } from '../../shared/adapters/logging/json-logger.ts';
 import { emulatorSuite, uniqueName } from '../support/emulator-test.ts';
-import type { Harness } from './harness.ts';
+import { type Harness, pushEnvelope } from './harness.ts';
 import { registerScenarios } from './scenarios.ts';
 
 const INTERVAL_SECONDS = 2;
@@ -16,18 +17,53 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 emulatorSuite('firestore', (firestoreHost) => {
   emulatorSuite('pubsub', (pubsubHost) => {
     let topology: Topology | null = null;
+    let capture: Subscription | null = null;
+    // every event published, seen through an extra pull subscription, so they can be pushed again
+    const seen: { data: { id: string; type: string; orderId: string }; messageId: string }[] = [];
     const acquire = async (): Promise<Harness> => {
-      topology ??= await startLocalTopology({
-        port: 0,
-        firestoreHost,
-        pubsubHost,
-        projectId: uniqueName('topology'),
-        statusCheckIntervalSeconds: INTERVAL_SECONDS,
-        paymentMaxAgeSeconds: 8,
-        logger: new MemoryLogger(),
-      });
+      if (!topology) {
+        const projectId = uniqueName('topology');
+        topology = await startLocalTopology({
+          port: 0,
+          firestoreHost,
+          pubsubHost,
+          projectId,
+          statusCheckIntervalSeconds: INTERVAL_SECONDS,
+          paymentMaxAgeSeconds: 8,
+          refundCheckIntervalSeconds: INTERVAL_SECONDS,
+          refundAutoSettleMs: 200,
+          logger: new MemoryLogger(),
+        });
+        [capture] = await new PubSub({ projectId }).topic('payment-events').createSubscription('capture-all');
+        capture.on('message', (m) => {
+          seen.push({ data: JSON.parse(m.data.toString('utf8')), messageId: m.id });
+          m.ack();
+        });
+      }
       const t = topology;
       return {
+        operatorKey: t.operatorKey,
+        async replayEvents(times) {
+          await sleep(1000);
+          let pushed = 0;
+          for (const { data, messageId } of [...seen]) {
+            for (const name of ['notifier', 'fulfillment', 'refunds']) {
+              await Promise.all(
+                Array.from({ length: times }, async () => {
+                  const res = await fetch(`${t.services[name]}/pubsub/payment-events`, {
+                    method: 'POST',
+                    headers: { 'content-type': 'application/json' },
+                    body: pushEnvelope(data, messageId),
+                  });
+                  if (!res.ok) throw new Error(`replay to ${name} → ${res.status}: ${await res.text()}`);
+                  pushed += 1;
+                }),
+              );
+            }
+          }
+          await sleep(1500);
+          return pushed;
+        },
         intervalSeconds: INTERVAL_SECONDS,
         maxAgeSeconds: 8,
         razorpay: t.razorpay,
@@ -41,6 +77,7 @@ emulatorSuite('firestore', (firestoreHost) => {
       };
     };
     test.after.always(async () => {
+      await capture?.close();
       await topology?.stop();
     });
     registerScenarios(test, 'emulator topology', acquire, async () => undefined);
