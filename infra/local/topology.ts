@@ -3,11 +3,11 @@ import { type ServerType, serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { proxy } from 'hono/proxy';
 import { createApp as createApiApp } from '../../services/api/app.ts';
-import { createApp as createFulfillmentApp } from '../../services/fulfillment/app.ts';
-import { createApp as createRefundsApp } from '../../services/refunds/app.ts';
 import { LocalIssuer } from '../../services/embedded/local-issuer.ts';
+import { createApp as createFulfillmentApp } from '../../services/fulfillment/app.ts';
 import { googleDeps } from '../../services/google/deps.ts';
 import { createApp as createNotifierApp } from '../../services/notifier/app.ts';
+import { createApp as createRefundsApp } from '../../services/refunds/app.ts';
 import { createSandboxGateway, type SandboxGateway } from '../../services/sandbox-gateway/app.ts';
 import { createApp as createStatusCheckerApp } from '../../services/status-checker/app.ts';
 import { createApp as createWebhooksApp } from '../../services/webhooks/app.ts';
@@ -138,7 +138,9 @@ export async function startLocalTopology(options: TopologyOptions): Promise<Topo
       REFUNDS_URL: url(ports.refunds),
       NOTIFIER_URL: url(ports.notifier),
       OPERATOR_API_KEYS: `finance:${OPERATOR_KEY}`,
-      ...(options.appWebhook ? { APP_WEBHOOK_URL: options.appWebhook.url, APP_WEBHOOK_SECRET: options.appWebhook.secret } : {}),
+      ...(options.appWebhook
+        ? { APP_WEBHOOK_URL: options.appWebhook.url, APP_WEBHOOK_SECRET: options.appWebhook.secret }
+        : {}),
       REFUND_CHECK_INTERVAL_SECONDS: String(options.refundCheckIntervalSeconds ?? 900),
       CLOUD_TASKS_EMULATOR_HOST: tasksEmulator.endpoint,
       TASKS_LOCATION: location,

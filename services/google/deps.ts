@@ -89,15 +89,7 @@ export function googleDeps(config: Config, logger: Logger): GoogleDeps {
     orders: store,
     outbox: store,
     bus: new PubSubEventBus(pubsub, { topics: { 'payment-events': config.PAYMENT_EVENTS_TOPIC } }),
-    tasks: new CloudTasksTaskQueue(tasksClient, {
-      project: projectId,
-      location: config.TASKS_LOCATION,
-      queues: {
-        'status-checks': { queue: config.TASKS_STATUS_QUEUE, targetBaseUrl: required(config, 'STATUS_CHECKER_URL') },
-      },
-      ...(config.TASKS_SERVICE_ACCOUNT ? { serviceAccountEmail: config.TASKS_SERVICE_ACCOUNT } : {}),
-      ...(config.PUSH_OIDC_AUDIENCE ? { audience: config.PUSH_OIDC_AUDIENCE } : {}),
-    }),
+    tasks,
     gateway: new RazorpayGateway({
       keyId: required(config, 'RAZORPAY_KEY_ID'),
       keySecret: required(config, 'RAZORPAY_KEY_SECRET'),

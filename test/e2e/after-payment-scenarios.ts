@@ -28,14 +28,22 @@ export function registerAfterPaymentScenarios(
   async function paidOrder(h: Harness, c: Client, amount = 49_900) {
     const order = await c.createOrder(amount);
     await pay(h, order.checkout.gatewayOrderId, { webhook: 'deliver' });
-    await until(h, () => c.order(order.id), (o) => o.status === 'succeeded', 2);
+    await until(
+      h,
+      () => c.order(order.id),
+      (o) => o.status === 'succeeded',
+      2,
+    );
     return order;
   }
 
   async function ledger(c: Client) {
     const account = await c.json('GET', '/v1/account');
     const entries = (await c.json('GET', '/v1/account/entries?limit=100')).items;
-    const sum = entries.reduce((s: number, e: any) => s + (e.kind === 'credit' ? e.amount.amount : -e.amount.amount), 0);
+    const sum = entries.reduce(
+      (s: number, e: any) => s + (e.kind === 'credit' ? e.amount.amount : -e.amount.amount),
+      0,
+    );
     expect(sum === account.balance.amount, `ledger balances: entries sum ${sum}, balance ${account.balance.amount}`);
     return { account, entries };
   }
@@ -46,7 +54,12 @@ export function registerAfterPaymentScenarios(
   run('success → the account is credited once', async (h) => {
     const c = await client(h);
     const order = await paidOrder(h, c);
-    const { account, entries } = await until(h, () => ledger(c), (l) => l.entries.length > 0, 2);
+    const { account, entries } = await until(
+      h,
+      () => ledger(c),
+      (l) => l.entries.length > 0,
+      2,
+    );
     expect(account.balance.amount === 49_900, `balance ${account.balance.amount}`);
     expect(entries.length === 1 && entries[0].kind === 'credit' && entries[0].orderId === order.id, 'one credit entry');
   });
@@ -56,14 +69,27 @@ export function registerAfterPaymentScenarios(
     const closed = await operator(h, 'POST', `/v1/ops/accounts/${c.customerId}/close`);
     expect(closed.status === 200, `close → ${closed.status}`);
     const order = await paidOrder(h, c);
-    const done = await until(h, () => c.order(order.id), (o) => o.refunds[0]?.status === 'processed', 4);
+    const done = await until(
+      h,
+      () => c.order(order.id),
+      (o) => o.refunds[0]?.status === 'processed',
+      4,
+    );
     expect(done.refunds.length === 1, `one refund, got ${done.refunds.length}`);
-    expect(done.refunds[0].trigger === 'credit-failed' && done.refunds[0].amount.amount === 49_900, 'full refund for the failed credit');
+    expect(
+      done.refunds[0].trigger === 'credit-failed' && done.refunds[0].amount.amount === 49_900,
+      'full refund for the failed credit',
+    );
     expect(done.flags.includes('credit-failed'), `flags ${done.flags}`);
     expect(done.refundedAmount.amount === 49_900, `refunded ${done.refundedAmount.amount}`);
     const { entries } = await ledger(c);
     expect(entries.length === 0, 'nothing credited');
-    const told = await until(h, () => steps(c, order.id), (s) => s.includes('refunded'), 2);
+    const told = await until(
+      h,
+      () => steps(c, order.id),
+      (s) => s.includes('refunded'),
+      2,
+    );
     expect(told.includes('refund-initiated') && told.includes('refunded'), `told: ${told}`);
   });
 
@@ -71,13 +97,31 @@ export function registerAfterPaymentScenarios(
     const c = await client(h);
     const order = await c.createOrder();
     const intervals = Math.ceil(h.maxAgeSeconds / h.intervalSeconds) + 2;
-    await until(h, () => c.order(order.id), (o) => o.status === 'expired', intervals);
+    await until(
+      h,
+      () => c.order(order.id),
+      (o) => o.status === 'expired',
+      intervals,
+    );
     await pay(h, order.checkout.gatewayOrderId, { webhook: 'deliver' });
-    const done = await until(h, () => c.order(order.id), (o) => o.refunds[0]?.status === 'processed', 4);
-    expect(done.status === 'expired' && done.flags.includes('late-success'), `status ${done.status}, flags ${done.flags}`);
+    const done = await until(
+      h,
+      () => c.order(order.id),
+      (o) => o.refunds[0]?.status === 'processed',
+      4,
+    );
+    expect(
+      done.status === 'expired' && done.flags.includes('late-success'),
+      `status ${done.status}, flags ${done.flags}`,
+    );
     expect(done.refunds.length === 1 && done.refunds[0].trigger === 'late-success', 'one late-success refund');
     expect((await ledger(c)).entries.length === 0, 'never credited');
-    const told = await until(h, () => steps(c, order.id), (s) => s.includes('refunded'), 2);
+    const told = await until(
+      h,
+      () => steps(c, order.id),
+      (s) => s.includes('refunded'),
+      2,
+    );
     expect(told.includes('late-success') && told.includes('refunded'), `told: ${told}`);
   });
 
@@ -85,28 +129,73 @@ export function registerAfterPaymentScenarios(
     const c = await client(h);
     const order = await c.createOrder(49_900);
     await pay(h, order.checkout.gatewayOrderId, { webhook: 'deliver', amount: 20_000 });
-    const done = await until(h, () => c.order(order.id), (o) => o.refunds[0]?.status === 'processed', 4);
+    const done = await until(
+      h,
+      () => c.order(order.id),
+      (o) => o.refunds[0]?.status === 'processed',
+      4,
+    );
     expect(done.status !== 'succeeded', `not succeeded: ${done.status}`);
     expect(done.flags.includes('amount-mismatch'), `flags ${done.flags}`);
-    expect(done.refunds[0].amount.amount === 20_000 && done.refunds[0].trigger === 'amount-mismatch', 'the 20000 received, refunded');
+    expect(
+      done.refunds[0].amount.amount === 20_000 && done.refunds[0].trigger === 'amount-mismatch',
+      'the 20000 received, refunded',
+    );
     expect((await ledger(c)).entries.length === 0, 'never credited');
   });
 
   run('partial then full refund → refunded amount right, ledger debited, no over-refund', async (h) => {
     const c = await client(h);
     const order = await paidOrder(h, c);
-    const first = await operator(h, 'POST', `/v1/orders/${order.id}/refunds`, { amount: 10_000, reason: 'goodwill' }, { 'idempotency-key': 'r1' });
+    const first = await operator(
+      h,
+      'POST',
+      `/v1/orders/${order.id}/refunds`,
+      { amount: 10_000, reason: 'goodwill' },
+      { 'idempotency-key': 'r1' },
+    );
     expect(first.status === 201, `first refund → ${first.status}`);
-    const again = await operator(h, 'POST', `/v1/orders/${order.id}/refunds`, { amount: 10_000, reason: 'goodwill' }, { 'idempotency-key': 'r1' });
+    const again = await operator(
+      h,
+      'POST',
+      `/v1/orders/${order.id}/refunds`,
+      { amount: 10_000, reason: 'goodwill' },
+      { 'idempotency-key': 'r1' },
+    );
     expect(again.status === 201 && again.headers.get('idempotent-replayed') === 'true', 'same key → same refund');
-    const rest = await operator(h, 'POST', `/v1/orders/${order.id}/refunds`, { reason: 'cancelled' }, { 'idempotency-key': 'r2' });
+    const rest = await operator(
+      h,
+      'POST',
+      `/v1/orders/${order.id}/refunds`,
+      { reason: 'cancelled' },
+      { 'idempotency-key': 'r2' },
+    );
     expect(rest.status === 201, `rest → ${rest.status}`);
     expect(((await rest.json()) as any).refund.amount.amount === 39_900, 'the rest is 39900');
-    const over = await operator(h, 'POST', `/v1/orders/${order.id}/refunds`, { amount: 100, reason: 'more' }, { 'idempotency-key': 'r3' });
+    const over = await operator(
+      h,
+      'POST',
+      `/v1/orders/${order.id}/refunds`,
+      { amount: 100, reason: 'more' },
+      { 'idempotency-key': 'r3' },
+    );
     expect(over.status === 409, `over-refund → ${over.status}`);
-    const done = await until(h, () => c.order(order.id), (o) => o.refunds.every((r: any) => r.status === 'processed'), 4);
-    expect(done.refunds.length === 2 && done.refundedAmount.amount === 49_900, `refunded ${done.refundedAmount.amount}`);
-    const { account, entries } = await until(h, () => ledger(c), (l) => l.entries.length >= 3, 2);
+    const done = await until(
+      h,
+      () => c.order(order.id),
+      (o) => o.refunds.every((r: any) => r.status === 'processed'),
+      4,
+    );
+    expect(
+      done.refunds.length === 2 && done.refundedAmount.amount === 49_900,
+      `refunded ${done.refundedAmount.amount}`,
+    );
+    const { account, entries } = await until(
+      h,
+      () => ledger(c),
+      (l) => l.entries.length >= 3,
+      2,
+    );
     expect(entries.length === 3 && account.balance.amount === 0, `3 entries, balance ${account.balance.amount}`);
   });
 
@@ -115,7 +204,13 @@ export function registerAfterPaymentScenarios(
     const order = await paidOrder(h, c);
     const responses = await Promise.all(
       Array.from({ length: 6 }, (_, i) =>
-        operator(h, 'POST', `/v1/orders/${order.id}/refunds`, { amount: 20_000, reason: 'race' }, { 'idempotency-key': `race-${i}` }),
+        operator(
+          h,
+          'POST',
+          `/v1/orders/${order.id}/refunds`,
+          { amount: 20_000, reason: 'race' },
+          { 'idempotency-key': `race-${i}` },
+        ),
       ),
     );
     const codes = responses.map((r) => r.status);
@@ -136,24 +231,56 @@ export function registerAfterPaymentScenarios(
       body: JSON.stringify({ outcome: 'processed', webhook: 'drop' }),
     });
     expect(behave.ok, `refund behaviour → ${behave.status}`);
-    const res = await operator(h, 'POST', `/v1/orders/${order.id}/refunds`, { amount: 5_000, reason: 'lost webhook' }, { 'idempotency-key': 'lw' });
+    const res = await operator(
+      h,
+      'POST',
+      `/v1/orders/${order.id}/refunds`,
+      { amount: 5_000, reason: 'lost webhook' },
+      { 'idempotency-key': 'lw' },
+    );
     expect(res.status === 201, `refund → ${res.status}`);
     await h.settle();
     const before = await c.order(order.id);
     expect(before.refunds[0].status !== 'processed', 'not processed before the check');
-    const done = await until(h, () => c.order(order.id), (o) => o.refunds[0]?.status === 'processed', 3);
+    const done = await until(
+      h,
+      () => c.order(order.id),
+      (o) => o.refunds[0]?.status === 'processed',
+      3,
+    );
     expect(done.refunds[0].status === 'processed', `processed, got ${done.refunds[0].status}`);
   });
 
   run('20 duplicate deliveries of each event → one ledger entry, one refund, one notification per step', async (h) => {
     const c = await client(h);
     const credited = await paidOrder(h, c);
-    await operator(h, 'POST', `/v1/orders/${credited.id}/refunds`, { amount: 9_900, reason: 'partial' }, { 'idempotency-key': 'dup' });
+    await operator(
+      h,
+      'POST',
+      `/v1/orders/${credited.id}/refunds`,
+      { amount: 9_900, reason: 'partial' },
+      { 'idempotency-key': 'dup' },
+    );
     const mismatched = await c.createOrder(30_000);
     await pay(h, mismatched.checkout.gatewayOrderId, { webhook: 'deliver', amount: 10_000 });
-    await until(h, () => c.order(mismatched.id), (o) => o.refunds[0]?.status === 'processed', 4);
-    await until(h, () => c.order(credited.id), (o) => o.refunds[0]?.status === 'processed', 4);
-    await until(h, () => ledger(c), (l) => l.entries.length >= 2, 2);
+    await until(
+      h,
+      () => c.order(mismatched.id),
+      (o) => o.refunds[0]?.status === 'processed',
+      4,
+    );
+    await until(
+      h,
+      () => c.order(credited.id),
+      (o) => o.refunds[0]?.status === 'processed',
+      4,
+    );
+    await until(
+      h,
+      () => ledger(c),
+      (l) => l.entries.length >= 2,
+      2,
+    );
     const pushed = await h.replayEvents(20);
     expect(pushed > 0, 'replayed');
     const { account, entries } = await ledger(c);
@@ -176,12 +303,27 @@ export function registerAfterPaymentScenarios(
       body: JSON.stringify({ reason: 'x' }),
     });
     expect(none.status === 401, `no key → ${none.status}`);
-    const unknown = await operator(h, 'POST', `/v1/orders/${order.id}/refunds`, { reason: 'x' }, { 'idempotency-key': 'x' }, 'not-a-real-operator-key');
+    const unknown = await operator(
+      h,
+      'POST',
+      `/v1/orders/${order.id}/refunds`,
+      { reason: 'x' },
+      { 'idempotency-key': 'x' },
+      'not-a-real-operator-key',
+    );
     expect(unknown.status === 401, `unknown key → ${unknown.status}`);
-    const asCustomer = await c.call('POST', `/v1/orders/${order.id}/refunds`, { reason: 'x' }, { 'idempotency-key': 'x' });
+    const asCustomer = await c.call(
+      'POST',
+      `/v1/orders/${order.id}/refunds`,
+      { reason: 'x' },
+      { 'idempotency-key': 'x' },
+    );
     expect(asCustomer.status === 401, `customer token → ${asCustomer.status}`);
     const lookup = await operator(h, 'GET', `/v1/ops/orders/${order.id}`);
-    expect(lookup.status === 200 && ((await lookup.json()) as any).customerId === c.customerId, 'operator looks up any order');
+    expect(
+      lookup.status === 200 && ((await lookup.json()) as any).customerId === c.customerId,
+      'operator looks up any order',
+    );
     expect((await c.order(order.id)).refunds.length === 0, 'nothing refunded');
   });
 }

@@ -1,6 +1,6 @@
 import test from 'ava';
-import { embeddedHarness } from './embedded-harness.ts';
 import { registerAfterPaymentScenarios } from './after-payment-scenarios.ts';
+import { embeddedHarness } from './embedded-harness.ts';
 import { registerScenarios } from './scenarios.ts';
 
 registerScenarios(
@@ -10,4 +10,9 @@ registerScenarios(
   (h) => h.close(),
 );
 
-registerAfterPaymentScenarios(test, 'embedded', () => embeddedHarness(), (h) => h.close());
+registerAfterPaymentScenarios(
+  test,
+  'embedded',
+  () => embeddedHarness(),
+  (h) => h.close(),
+);

@@ -3,10 +3,12 @@ import test from 'ava';
 import { startLocalTopology, type Topology } from '../../infra/local/topology.ts';
 import { MemoryLogger } from '../../shared/adapters/logging/json-logger.ts';
 import { emulatorSuite, uniqueName } from '../support/emulator-test.ts';
+import { registerAfterPaymentScenarios } from './after-payment-scenarios.ts';
 import { type Harness, pushEnvelope } from './harness.ts';
 import { registerScenarios } from './scenarios.ts';
 
 const INTERVAL_SECONDS = 2;
+const topologyLogger = new MemoryLogger();
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -32,7 +34,7 @@ emulatorSuite('firestore', (firestoreHost) => {
           paymentMaxAgeSeconds: 8,
           refundCheckIntervalSeconds: INTERVAL_SECONDS,
           refundAutoSettleMs: 200,
-          logger: new MemoryLogger(),
+          logger: topologyLogger,
         });
         [capture] = await new PubSub({ projectId }).topic('payment-events').createSubscription('capture-all');
         capture.on('message', (m) => {
@@ -76,10 +78,17 @@ emulatorSuite('firestore', (firestoreHost) => {
         close: async () => undefined,
       };
     };
+    test.afterEach.always((t) => {
+      if (!t.passed) {
+        const interesting = topologyLogger.lines.filter((l) => l.severity === 'WARNING' || l.severity === 'ERROR');
+        t.log(JSON.stringify(interesting.slice(-15), null, 1));
+      }
+    });
     test.after.always(async () => {
       await capture?.close();
       await topology?.stop();
     });
     registerScenarios(test, 'emulator topology', acquire, async () => undefined);
+    registerAfterPaymentScenarios(test, 'emulator topology', acquire, async () => undefined);
   });
 });
