@@ -1,7 +1,7 @@
 import test from 'ava';
 import { SeededIds, seededRandom } from '../../shared/adapters/memory/ids.ts';
 import { embeddedHarness } from '../e2e/embedded-harness.ts';
-import { client, pay } from '../e2e/harness.ts';
+import { client, operator, pay } from '../e2e/harness.ts';
 
 type Plan =
   | 'success'
@@ -38,7 +38,7 @@ const EXPECTED: Record<Plan, string> = {
  * the outbox sweep), random confirms and random time passing. The invariants must hold for every seed.
  */
 for (const seed of [1, 2, 3, 4, 5, 6]) {
-  test(`simulation seed ${seed}: every order ends in its one right status, each step notified once, no event lost`, async (t) => {
+  test(`simulation seed ${seed}: right final status, each step notified once, no event lost, no over-refund, ledgers balance`, async (t) => {
     const random = seededRandom(seed);
     const pick = (n: number) => Math.floor(random() * n);
     const h = await embeddedHarness({
@@ -55,6 +55,8 @@ for (const seed of [1, 2, 3, 4, 5, 6]) {
       await client(h, `sim_b_${seed}`),
       await client(h, `sim_c_${seed}`),
     ];
+    // the third customer's account is closed: their payments cannot be credited and must come back as refunds
+    t.is((await operator(h, 'POST', `/v1/ops/accounts/${customers[2]!.customerId}/close`)).status, 200);
     const orders: { id: string; plan: Plan; customer: (typeof customers)[number] }[] = [];
 
     const steps = async (n: number) => {
@@ -114,15 +116,88 @@ for (const seed of [1, 2, 3, 4, 5, 6]) {
     }
     await h.settle();
 
+    // operators refund at random, some requests repeated, some racing, some more than is left
+    let key = 0;
+    for (const { id, plan } of orders) {
+      if (EXPECTED[plan] !== 'succeeded' || random() < 0.4) continue;
+      const requests = Array.from({ length: 1 + pick(3) }, () => ({
+        amount: 1_000 + pick(60_000),
+        key: random() < 0.3 && key > 0 ? `sim-refund-${seed}-${key}` : `sim-refund-${seed}-${++key}`,
+      }));
+      const answers = await Promise.all(
+        requests.map((r) =>
+          operator(
+            h,
+            'POST',
+            `/v1/orders/${id}/refunds`,
+            { amount: r.amount, reason: 'simulated' },
+            { 'idempotency-key': r.key },
+          ),
+        ),
+      );
+      for (const a of answers) t.true([201, 409].includes(a.status), `refund answered ${a.status}`);
+      await steps(pick(10));
+    }
+    t.true(key > 0, 'operators asked for refunds');
+    for (let i = 0; i < 4; i++) {
+      await h.passInterval();
+    }
+    await h.settle();
+
     for (const { id, plan, customer } of orders) {
       const order = await customer.order(id);
       t.is(order.status, EXPECTED[plan], `${id} (${plan})`);
       const transitions = order.timeline.filter((e: any) => e.kind === 'transition').map((e: any) => e.to);
       t.is(new Set(transitions).size, transitions.length, `${id}: no status entered twice`);
       if (plan === 'mismatch') t.true(order.flags.includes('amount-mismatch'), `${id} flagged`);
-      const notes = (await customer.notifications()).filter((n: any) => n.orderId === id).map((n: any) => n.step);
-      t.is(new Set(notes).size, notes.length, `${id}: one notification per step`);
+      const feed = (await customer.notifications()).filter((n: any) => n.orderId === id);
+      const notes = feed.map((n: any) => n.step);
+      t.is(new Set(feed.map((n: any) => n.id)).size, feed.length, `${id}: one notification per step (and refund)`);
       for (const status of transitions) t.true(notes.includes(status), `${id}: told about ${status}`);
+    }
+    // money: never refunded more than captured, every payment we could not accept given back, ledgers balanced
+    const expectedBalance = new Map<string, number>();
+    for (const { id, customer } of orders) {
+      const order = await customer.order(id);
+      for (const capture of order.captures) {
+        const refunds = order.refunds.filter((r: any) => r.paymentId === capture.paymentId);
+        const committed = refunds
+          .filter((r: any) => r.status !== 'failed')
+          .reduce((n: number, r: any) => n + r.amount.amount, 0);
+        t.true(committed <= capture.amount.amount, `${id}: refunds within ${capture.paymentId}`);
+        if (!capture.accepted || order.flags.includes('credit-failed')) {
+          t.is(committed, capture.amount.amount, `${id}: money not accepted or not credited is refunded in full`);
+        }
+        t.true(
+          refunds.every((r: any) => r.status === 'processed'),
+          `${id}: every refund settled`,
+        );
+      }
+      const accepted = order.captures.find((c: any) => c.accepted);
+      if (accepted && !order.flags.includes('credit-failed')) {
+        const refunded = order.refunds
+          .filter((r: any) => r.paymentId === accepted.paymentId && r.status === 'processed')
+          .reduce((n: number, r: any) => n + r.amount.amount, 0);
+        expectedBalance.set(
+          customer.customerId,
+          (expectedBalance.get(customer.customerId) ?? 0) + accepted.amount.amount - refunded,
+        );
+      }
+      if (customer === customers[2] && accepted) {
+        t.true(order.flags.includes('credit-failed'), `${id}: closed account → credit failed, refunded`);
+      }
+    }
+    for (const customer of customers) {
+      const account = await customer.json('GET', '/v1/account');
+      const entries = (await customer.json('GET', '/v1/account/entries?limit=100')).items as any[];
+      const sum = entries.reduce((n, e) => n + (e.kind === 'credit' ? e.amount.amount : -e.amount.amount), 0);
+      t.is(sum, account.balance.amount, `${customer.customerId}: the sum of entries is the balance`);
+      t.is(
+        account.balance.amount,
+        expectedBalance.get(customer.customerId) ?? 0,
+        `${customer.customerId}: balance = credited − refunded`,
+      );
+      t.is(new Set(entries.map((e) => e.id)).size, entries.length, `${customer.customerId}: no entry twice`);
     }
     t.is((await stack.store.pending(1000)).length, 0, 'outbox drained: every event published');
     t.is(stack.bus.deadLetters.length, 0, 'nothing dead-lettered');
