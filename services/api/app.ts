@@ -1,40 +1,19 @@
 import * as v from 'valibot';
 import { AppError } from '../../shared/domain/errors.ts';
 import { PAYMENT_STATUSES } from '../../shared/domain/order.ts';
-import { customerAuth, type TokenVerifier } from '../../shared/http/auth.ts';
+import { customerAuth } from '../../shared/http/auth.ts';
 import { MoneySchema, OrderId } from '../../shared/http/schemas.ts';
 import { createServiceApp } from '../../shared/http/service-app.ts';
 import { parseJsonBody, parseQuery, parseWith } from '../../shared/http/validate.ts';
-import type { Logger } from '../../shared/ports/logger.ts';
 import { confirmPayment } from '../../shared/use-cases/confirm-payment.ts';
 import { createOrder } from '../../shared/use-cases/create-order.ts';
 import { getCustomerOrder, listCustomerOrders } from '../../shared/use-cases/customer-orders.ts';
-import type { Deps } from '../../shared/use-cases/deps.ts';
 import { listNotifications } from '../../shared/use-cases/notify-customer.ts';
 import { getAccount, listAccountEntries } from '../../shared/use-cases/settle-account.ts';
+import type { ApiDeps } from './deps.ts';
 import { mountOperatorRoutes } from './operator-routes.ts';
 import { IdempotencyKey } from './schemas.ts';
 import { checkoutView, orderView } from './views.ts';
-
-export type ApiDeps = Pick<
-  Deps,
-  | 'orders'
-  | 'outbox'
-  | 'bus'
-  | 'tasks'
-  | 'gateway'
-  | 'notifications'
-  | 'accounts'
-  | 'deliveries'
-  | 'operatorKeys'
-  | 'clock'
-  | 'ids'
-  | 'settings'
-> & {
-  readonly logger: Logger;
-  readonly customerTokens: TokenVerifier;
-  readonly bodyLimitBytes: number;
-};
 
 const CreateOrderBody = v.strictObject({
   ...MoneySchema.entries,
@@ -70,6 +49,8 @@ function orderIdParam(id: string): string {
   if (!v.is(OrderId, id)) throw new AppError('not-found', `no order ${id}`);
   return id;
 }
+
+export type { ApiDeps };
 
 /** The customer-facing API: create and confirm payments, read orders and the notification feed. */
 export function createApp(deps: ApiDeps) {

@@ -9,7 +9,7 @@ import { parseJsonBody, parseQuery, parseWith } from '../../shared/http/validate
 import { listDeliveries } from '../../shared/use-cases/deliver-notification.ts';
 import { refundOrder } from '../../shared/use-cases/refunds.ts';
 import { setAccountStatus } from '../../shared/use-cases/settle-account.ts';
-import type { ApiDeps } from './app.ts';
+import type { ApiDeps } from './deps.ts';
 import { IdempotencyKey } from './schemas.ts';
 import { orderView } from './views.ts';
 

@@ -1,11 +1,11 @@
 import * as v from 'valibot';
-import { DELIVER_NOTIFICATION_PATH } from '../../shared/adapters/channels/app-webhook-channel.ts';
 import { NOTIFICATION_STEPS, type Notification } from '../../shared/domain/notification.ts';
 import { pushAuth, type TokenVerifier } from '../../shared/http/auth.ts';
 import { readPaymentEvent } from '../../shared/http/pubsub-push.ts';
 import { createServiceApp } from '../../shared/http/service-app.ts';
 import { parseJsonBody } from '../../shared/http/validate.ts';
 import type { Logger } from '../../shared/ports/logger.ts';
+import { DELIVER_NOTIFICATION_PATH } from '../../shared/ports/notification-channel.ts';
 import { deliverNotification } from '../../shared/use-cases/deliver-notification.ts';
 import type { Deps } from '../../shared/use-cases/deps.ts';
 import { notifyCustomer } from '../../shared/use-cases/notify-customer.ts';

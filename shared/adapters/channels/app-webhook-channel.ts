@@ -1,8 +1,6 @@
 import type { Notification } from '../../domain/notification.ts';
-import type { NotificationChannel } from '../../ports/notification-channel.ts';
+import { DELIVER_NOTIFICATION_PATH, type NotificationChannel } from '../../ports/notification-channel.ts';
 import type { TaskQueue } from '../../ports/task-queue.ts';
-
-export const DELIVER_NOTIFICATION_PATH = '/tasks/deliver-notification';
 
 /**
  * Notifications for the app's backend, as signed webhooks. Sending only enqueues a delivery task (named after the

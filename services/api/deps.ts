@@ -1,0 +1,23 @@
+import type { TokenVerifier } from '../../shared/http/auth.ts';
+import type { Logger } from '../../shared/ports/logger.ts';
+import type { Deps } from '../../shared/use-cases/deps.ts';
+
+export type ApiDeps = Pick<
+  Deps,
+  | 'orders'
+  | 'outbox'
+  | 'bus'
+  | 'tasks'
+  | 'gateway'
+  | 'notifications'
+  | 'accounts'
+  | 'deliveries'
+  | 'operatorKeys'
+  | 'clock'
+  | 'ids'
+  | 'settings'
+> & {
+  readonly logger: Logger;
+  readonly customerTokens: TokenVerifier;
+  readonly bodyLimitBytes: number;
+};
