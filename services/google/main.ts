@@ -31,6 +31,8 @@ switch (SERVICE) {
     await import('../sandbox-gateway/server.ts');
     break;
   case undefined:
-    console.error('SERVICE must name the service to run: api, webhooks, status-checker, notifier, fulfillment, refunds or sandbox-gateway');
+    console.error(
+      'SERVICE must name the service to run: api, webhooks, status-checker, notifier, fulfillment, refunds or sandbox-gateway',
+    );
     process.exit(1);
 }

@@ -1,5 +1,5 @@
 import type { TestFn } from 'ava';
-import { type Client, client, type Harness, operator, pay, until } from './harness.ts';
+import { type Client, client, expect, type Harness, operator, pay, scenarioRunner, until } from './harness.ts';
 
 /**
  * The promises of what follows a payment (account credit, automatic refunds, refunds, notifications), written once
@@ -11,19 +11,7 @@ export function registerAfterPaymentScenarios(
   acquire: () => Promise<Harness>,
   release: (h: Harness) => Promise<void>,
 ) {
-  const run = (title: string, body: (h: Harness) => Promise<void>) =>
-    test.serial(`${label}: ${title}`, async (t) => {
-      const h = await acquire();
-      try {
-        await body(h);
-        t.pass();
-      } finally {
-        await release(h);
-      }
-    });
-  const expect = (cond: boolean, message: string) => {
-    if (!cond) throw new Error(message);
-  };
+  const run = scenarioRunner(test, label, acquire, release);
 
   async function paidOrder(h: Harness, c: Client, amount = 49_900) {
     const order = await c.createOrder(amount);

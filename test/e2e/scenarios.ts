@@ -1,5 +1,5 @@
 import type { TestFn } from 'ava';
-import { client, type Harness, pay, sandboxPayment, signedWebhook, until } from './harness.ts';
+import { client, expect, type Harness, pay, sandboxPayment, scenarioRunner, signedWebhook, until } from './harness.ts';
 
 /**
  * The end-to-end promises of the payment core, written once and run against every way the product runs
@@ -11,19 +11,7 @@ export function registerScenarios(
   acquire: () => Promise<Harness>,
   release: (h: Harness) => Promise<void>,
 ) {
-  const run = (title: string, body: (h: Harness) => Promise<void>) =>
-    test.serial(`${label}: ${title}`, async (t) => {
-      const h = await acquire();
-      try {
-        await body(h);
-        t.pass();
-      } finally {
-        await release(h);
-      }
-    });
-  const expect = (cond: boolean, message: string) => {
-    if (!cond) throw new Error(message);
-  };
+  const run = scenarioRunner(test, label, acquire, release);
 
   run('pay with webhook delivered → succeeded, customer notified of created and succeeded', async (h) => {
     const c = await client(h);
