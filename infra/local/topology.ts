@@ -19,8 +19,8 @@ import { AppError } from '../../shared/domain/errors.ts';
 import { problem } from '../../shared/http/problem.ts';
 import type { Logger } from '../../shared/ports/logger.ts';
 import { publishPendingEvents } from '../../shared/use-cases/publish-events.ts';
-import { freePort, type RunningEmulator, startEmulator } from '../../test/support/emulators.ts';
 import { startCloudTasksEmulator } from '../cloud-tasks-emulator/emulator.ts';
+import { freePort, type RunningEmulator, startEmulator } from './emulators.ts';
 
 export interface TopologyOptions {
   /** The front door's port (0 = any free one). */
