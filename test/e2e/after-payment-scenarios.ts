@@ -209,6 +209,60 @@ export function registerAfterPaymentScenarios(
     expect(committed === 40_000, `committed ${committed}`);
   });
 
+  run(
+    'refund fails at the gateway → refund failed, customer told, amount refundable again, ledger not debited',
+    async (h) => {
+      const c = await client(h);
+      const order = await paidOrder(h, c);
+      const paid = await c.order(order.id);
+      await h.fetch(`/sandbox/control/payments/${paid.paymentId}/refund-behaviour`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ outcome: 'failed', webhook: 'deliver' }),
+      });
+      const res = await operator(
+        h,
+        'POST',
+        `/v1/orders/${order.id}/refunds`,
+        { reason: 'will fail' },
+        { 'idempotency-key': 'f1' },
+      );
+      expect(res.status === 201, `refund → ${res.status}`);
+      const done = await until(
+        h,
+        () => c.order(order.id),
+        (o) => o.refunds[0]?.status === 'failed',
+        3,
+      );
+      expect(
+        done.refunds[0].status === 'failed' && done.refundedAmount.amount === 0,
+        `failed, refunded ${done.refundedAmount.amount}`,
+      );
+      const told = await until(
+        h,
+        () => steps(c, order.id),
+        (s) => s.includes('refund-failed'),
+        2,
+      );
+      expect(told.includes('refund-failed'), `told: ${told}`);
+      const { account } = await ledger(c);
+      expect(account.balance.amount === 49_900, `balance untouched: ${account.balance.amount}`);
+      await h.fetch(`/sandbox/control/payments/${paid.paymentId}/refund-behaviour`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ outcome: 'processed', webhook: 'deliver' }),
+      });
+      const retry = await operator(
+        h,
+        'POST',
+        `/v1/orders/${order.id}/refunds`,
+        { reason: 'again' },
+        { 'idempotency-key': 'f2' },
+      );
+      expect(retry.status === 201, `the full amount is refundable again → ${retry.status}`);
+    },
+  );
+
   run('refund webhook lost → the refund status check settles it', async (h) => {
     const c = await client(h);
     const order = await paidOrder(h, c);
