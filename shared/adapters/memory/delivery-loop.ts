@@ -116,3 +116,26 @@ export class DeliveryLoop<T> {
     this.pendingItems.set(delivery.key, delivery);
   }
 }
+
+/** What the in-memory queue and bus expose of their loop: step it from a test, or pump it on a timer. */
+export abstract class Pumped<T> {
+  protected abstract readonly loop: DeliveryLoop<T>;
+
+  /** Attempts everything due, repeatedly, until nothing is; returns the number of attempts. */
+  runDue(): Promise<number> {
+    return this.loop.runDue();
+  }
+
+  /** Attempts one due item (`pick` chooses which); false when nothing is due. */
+  runOne(pick?: (count: number) => number): Promise<boolean> {
+    return this.loop.runOne(pick);
+  }
+
+  start(intervalMs: number): void {
+    this.loop.start(intervalMs);
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
+  }
+}

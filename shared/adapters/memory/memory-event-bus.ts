@@ -1,7 +1,7 @@
 import type { TopicName } from '../../domain/events.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { BusMessage, EventBus } from '../../ports/event-bus.ts';
-import { DeliveryLoop, type Dispatch, type PendingDelivery, type RetryPolicy } from './delivery-loop.ts';
+import { DeliveryLoop, type Dispatch, type PendingDelivery, Pumped, type RetryPolicy } from './delivery-loop.ts';
 
 export interface PushSubscription {
   readonly name: string;
@@ -33,15 +33,16 @@ export interface MemoryEventBusOptions {
  * (`message.data` base64 JSON, `attributes`, `messageId`, `publishTime`), redelivered on a non-2xx and
  * dead-lettered after the retry policy's attempts.
  */
-export class MemoryEventBus implements EventBus {
+export class MemoryEventBus extends Pumped<Delivery> implements EventBus {
   private readonly subscriptions: PushSubscription[] = [];
-  private readonly loop: DeliveryLoop<Delivery>;
+  protected readonly loop: DeliveryLoop<Delivery>;
   private sequence = 0;
   private failures = 0;
   readonly deadLetters: { subscription: string; messageId: string; message: BusMessage }[] = [];
   readonly published: { topic: TopicName; messageId: string; message: BusMessage }[] = [];
 
   constructor(private readonly options: MemoryEventBusOptions) {
+    super();
     this.loop = new DeliveryLoop(
       options.clock,
       options.retry ?? { minBackoffMs: 100, maxBackoffMs: 60_000, maxAttempts: 5 },
@@ -88,22 +89,6 @@ export class MemoryEventBus implements EventBus {
 
   get pendingCount(): number {
     return this.loop.size;
-  }
-
-  runDue(): Promise<number> {
-    return this.loop.runDue();
-  }
-
-  runOne(pick?: (count: number) => number): Promise<boolean> {
-    return this.loop.runOne(pick);
-  }
-
-  start(intervalMs: number): void {
-    this.loop.start(intervalMs);
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
   }
 
   private async push(d: PendingDelivery<Delivery>): Promise<boolean> {

@@ -1,6 +1,6 @@
 import type { Clock } from '../../ports/clock.ts';
 import type { EnqueueResult, QueueName, TaskQueue, TaskRequest } from '../../ports/task-queue.ts';
-import { DeliveryLoop, type Dispatch, type PendingDelivery, type RetryPolicy } from './delivery-loop.ts';
+import { DeliveryLoop, type Dispatch, type PendingDelivery, Pumped, type RetryPolicy } from './delivery-loop.ts';
 
 export interface MemoryTaskQueueOptions {
   readonly clock: Clock;
@@ -16,12 +16,13 @@ export interface MemoryTaskQueueOptions {
  * Cloud Tasks in memory: named, delayed HTTP tasks. A name is refused once used (Cloud Tasks keeps names reserved
  * after a task ran), each task reaches its target as an HTTP POST with Cloud Tasks' headers, and a non-2xx is retried.
  */
-export class MemoryTaskQueue implements TaskQueue {
+export class MemoryTaskQueue extends Pumped<TaskRequest> implements TaskQueue {
   private readonly names = new Set<string>();
-  private readonly loop: DeliveryLoop<TaskRequest>;
+  protected readonly loop: DeliveryLoop<TaskRequest>;
   readonly abandoned: TaskRequest[] = [];
 
   constructor(private readonly options: MemoryTaskQueueOptions) {
+    super();
     this.loop = new DeliveryLoop(
       options.clock,
       options.retry ?? { minBackoffMs: 100, maxBackoffMs: 60_000, maxAttempts: 100 },
@@ -42,22 +43,6 @@ export class MemoryTaskQueue implements TaskQueue {
   /** Tasks waiting (scheduled in the future or backing off). */
   pending(): readonly TaskRequest[] {
     return this.loop.pending().map((d) => d.item);
-  }
-
-  runDue(): Promise<number> {
-    return this.loop.runDue();
-  }
-
-  runOne(pick?: (count: number) => number): Promise<boolean> {
-    return this.loop.runOne(pick);
-  }
-
-  start(intervalMs: number): void {
-    this.loop.start(intervalMs);
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
   }
 
   private async dispatch(d: PendingDelivery<TaskRequest>): Promise<boolean> {
