@@ -77,7 +77,7 @@ emulatorSuite('firestore', () => {
       while (receiver.pushes.length === 0 && Date.now() < deadline) await sleep(50);
       await sleep(500);
       t.is(receiver.pushes.length, 1, 'delivered once');
-      t.is((receiver.pushes[0]?.data as { type: string }).type, 'payment.succeeded');
+      t.is((receiver.pushes[0]?.data as { type: string } | undefined)?.type, 'payment.succeeded');
       t.is(receiver.pushes[0]?.attributes.eventId, `${order.id}:payment.succeeded`);
       await realBus.close();
       await pubsub.close();
