@@ -1,6 +1,6 @@
 import { type ApplyResult, applyObservation, type Order, type PaymentObservation } from '../domain/order.ts';
 import type { Deps } from './deps.ts';
-import { publishPendingEvents } from './publish-events.ts';
+import { relayEvents } from './publish-events.ts';
 
 export type ApplyOutcome = { readonly outcome: ApplyResult['outcome'] | 'not-found'; readonly order: Order | null };
 
@@ -31,7 +31,7 @@ export async function applyGatewayStatus(
     deps.logger.log('DEBUG', `observation changed nothing: ${final.reason}`, log);
   } else {
     deps.logger.log('INFO', 'payment status changed', { ...log, to: committed?.status });
-    await publishPendingEvents(deps);
+    await relayEvents(final.events, deps);
   }
   return { outcome: final.outcome, order: committed ?? (await deps.orders.get(orderId)) };
 }

@@ -4,7 +4,7 @@ import type { Money } from '../domain/money.ts';
 import { attachGatewayOrder, newOrder, type Order } from '../domain/order.ts';
 import type { CheckoutDetails } from '../ports/payment-gateway.ts';
 import type { Deps } from './deps.ts';
-import { publishPendingEvents } from './publish-events.ts';
+import { relayEvents } from './publish-events.ts';
 import { scheduleStatusCheck } from './schedule-status-check.ts';
 
 export interface CreateOrderInput {
@@ -62,7 +62,7 @@ export async function createOrder(
   let order = result.order;
   if (result.kind === 'created') {
     deps.logger.log('INFO', 'order created', { orderId: order.id, amount: order.amount.amount });
-    await publishPendingEvents(deps);
+    await relayEvents(events, deps);
     // the chain starts before the gateway call, so even an order whose gateway call failed is checked and expires
     await scheduleStatusCheck(
       { orderId: order.id, check: 1, chain: true },

@@ -1,18 +1,19 @@
+import type { PaymentEvent } from '../domain/events.ts';
 import type { Deps } from './deps.ts';
 
+type RelayDeps = Pick<Deps, 'outbox' | 'bus' | 'logger'>;
+
 /**
- * The outbox relay: publishes events committed with their state change. Called right after each commit and by a
- * periodic sweep, so an event whose publish failed (or whose process died after the commit) still goes out.
- * Consumers see it once because they deduplicate by event id; publishing twice is harmless, losing one is not.
+ * Publishes events and takes them out of the outbox; an event whose publish fails stays there for the sweep.
+ * Consumers see each event once because they deduplicate by event id: publishing twice is harmless, losing one is not.
  */
-export async function publishPendingEvents(
-  deps: Pick<Deps, 'outbox' | 'bus' | 'logger'>,
-  limit = 100,
+async function publish(
+  events: readonly PaymentEvent[],
+  deps: RelayDeps,
 ): Promise<{ published: number; failed: number }> {
-  const entries = await deps.outbox.pending(limit);
   const done: string[] = [];
   let failed = 0;
-  for (const { event } of entries) {
+  for (const event of events) {
     try {
       await deps.bus.publish('payment-events', {
         data: event,
@@ -30,4 +31,27 @@ export async function publishPendingEvents(
   }
   if (done.length > 0) await deps.outbox.markPublished(done);
   return { published: done.length, failed };
+}
+
+/** Right after a commit: publishes that commit's own events (not everyone's, so concurrent requests do not race). */
+export function relayEvents(
+  events: readonly PaymentEvent[],
+  deps: RelayDeps,
+): Promise<{ published: number; failed: number }> {
+  return publish(events, deps);
+}
+
+/**
+ * The outbox sweep (Cloud Scheduler, every minute): publishes whatever a failed publish or a process that died
+ * between commit and publish left behind.
+ */
+export async function publishPendingEvents(
+  deps: RelayDeps,
+  limit = 100,
+): Promise<{ published: number; failed: number }> {
+  const entries = await deps.outbox.pending(limit);
+  return publish(
+    entries.map((e) => e.event),
+    deps,
+  );
 }

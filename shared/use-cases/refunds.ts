@@ -14,7 +14,7 @@ import {
 } from '../domain/refund.ts';
 import type { GatewayRefund } from '../ports/payment-gateway.ts';
 import type { Deps } from './deps.ts';
-import { publishPendingEvents } from './publish-events.ts';
+import { relayEvents } from './publish-events.ts';
 
 export const CHECK_REFUND_PATH = '/tasks/check-refund';
 
@@ -33,7 +33,7 @@ async function commitRefundChange(
   });
   const final = result as RefundChange | null;
   if (final === null) throw new AppError('not-found', `no order ${orderId}`);
-  if (final.outcome === 'changed') await publishPendingEvents(deps);
+  if (final.outcome === 'changed') await relayEvents(final.events, deps);
   const order = committed ?? (await deps.orders.get(orderId));
   if (!order) throw new AppError('not-found', `no order ${orderId}`);
   return { order, result: final };
