@@ -1,8 +1,8 @@
 import type { TestFn } from 'ava';
-import { decodeCursor } from '../../shared/domain/cursor.ts';
 import type { EntryDraft, LedgerEntry } from '../../shared/domain/ledger.ts';
 import { money } from '../../shared/domain/money.ts';
 import type { AccountStore } from '../../shared/ports/account-store.ts';
+import { walkPages } from './pages.ts';
 
 /**
  * The promises every AccountStore makes. `makeStore` must return an empty store per call (the tests run
@@ -215,18 +215,7 @@ export function accountStoreContract(test: TestFn, makeStore: () => AccountStore
       'ord_1:credit',
       'ord_0:credit',
     ];
-    const seen: string[] = [];
-    const sizes: number[] = [];
-    let cursor: string | undefined;
-    for (let pageNo = 0; pageNo < 5; pageNo++) {
-      const page = await store.entries('cus_1', 3, cursor);
-      sizes.push(page.items.length);
-      seen.push(...page.items.map((e) => e.id));
-      if (page.nextCursor === null) break;
-      const last = page.items.at(-1)!;
-      t.deepEqual(decodeCursor(page.nextCursor), { createdAt: last.createdAt, id: last.id });
-      cursor = page.nextCursor;
-    }
+    const { sizes, seen } = await walkPages(t, (cursor) => store.entries('cus_1', 3, cursor));
     t.deepEqual(sizes, [3, 3, 1]);
     t.deepEqual(seen, expected);
     const full = await store.entries('cus_1', 7);

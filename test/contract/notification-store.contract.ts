@@ -1,9 +1,9 @@
 import type { TestFn } from 'ava';
-import { decodeCursor } from '../../shared/domain/cursor.ts';
 import type { PaymentEvent } from '../../shared/domain/events.ts';
 import { money } from '../../shared/domain/money.ts';
 import { type Notification, notificationFor } from '../../shared/domain/notification.ts';
 import type { NotificationStore } from '../../shared/ports/notification-store.ts';
+import { walkPages } from './pages.ts';
 
 /** The promises every NotificationStore makes. `makeStore` returns an empty store per call. */
 export function notificationStoreContract(
@@ -56,18 +56,7 @@ export function notificationStoreContract(
     const expected = [...all]
       .sort((x, y) => (x.createdAt === y.createdAt ? (x.id < y.id ? 1 : -1) : x.createdAt < y.createdAt ? 1 : -1))
       .map((n) => n.id);
-    const seen: string[] = [];
-    const sizes: number[] = [];
-    let cursor: string | undefined;
-    for (let pageNo = 0; pageNo < 5; pageNo++) {
-      const page = await store.list('cus_1', 3, cursor);
-      sizes.push(page.items.length);
-      seen.push(...page.items.map((n) => n.id));
-      if (page.nextCursor === null) break;
-      const last = page.items.at(-1)!;
-      t.deepEqual(decodeCursor(page.nextCursor), { createdAt: last.createdAt, id: last.id });
-      cursor = page.nextCursor;
-    }
+    const { sizes, seen } = await walkPages(t, (cursor) => store.list('cus_1', 3, cursor));
     t.deepEqual(sizes, [3, 3, 1]);
     t.deepEqual(seen, expected);
   });

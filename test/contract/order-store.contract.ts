@@ -1,6 +1,5 @@
 import type { TestFn } from 'ava';
 import { RandomIds } from '../../shared/adapters/memory/ids.ts';
-import { decodeCursor } from '../../shared/domain/cursor.ts';
 import { money } from '../../shared/domain/money.ts';
 import {
   applyObservation,
@@ -11,6 +10,7 @@ import {
 } from '../../shared/domain/order.ts';
 import type { IdempotencyRecord, OrderChange, OrderStore } from '../../shared/ports/order-store.ts';
 import type { Outbox } from '../../shared/ports/outbox.ts';
+import { walkPages } from './pages.ts';
 
 export type OrderStoreUnderTest = OrderStore & Outbox;
 
@@ -251,18 +251,9 @@ export function orderStoreContract(
       .sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1))
       .map((o) => o.id);
 
-    const seen: string[] = [];
-    const sizes: number[] = [];
-    let cursor: string | undefined;
-    for (let pageNo = 0; pageNo < 5; pageNo++) {
-      const page = await store.list({ customerId: 'cus_1', limit: 3, ...(cursor ? { cursor } : {}) });
-      sizes.push(page.items.length);
-      seen.push(...page.items.map((o) => o.id));
-      if (page.nextCursor === null) break;
-      const last = page.items.at(-1)!;
-      t.deepEqual(decodeCursor(page.nextCursor), { createdAt: last.createdAt, id: last.id });
-      cursor = page.nextCursor;
-    }
+    const { sizes, seen } = await walkPages(t, (cursor) =>
+      store.list({ customerId: 'cus_1', limit: 3, ...(cursor ? { cursor } : {}) }),
+    );
     t.deepEqual(sizes, [3, 3, 1]);
     t.deepEqual(seen, expected);
   });
