@@ -16,8 +16,6 @@ import type { GatewayRefund } from '../ports/payment-gateway.ts';
 import type { Deps } from './deps.ts';
 import { relayEvents } from './publish-events.ts';
 
-export const CHECK_REFUND_PATH = '/tasks/check-refund';
-
 type CommitDeps = Pick<Deps, 'orders' | 'outbox' | 'bus' | 'clock' | 'logger'>;
 
 /** Runs a refund change in the order's transaction (the change may run more than once) and relays its events. */
@@ -232,7 +230,6 @@ async function scheduleRefundCheck(
   await deps.tasks.enqueue({
     queue: 'refund-checks',
     id: `${task.refundId}-check-${task.check}`,
-    path: CHECK_REFUND_PATH,
     body: task,
     scheduleTime: new Date(deps.clock.now().getTime() + deps.settings.refundCheckIntervalSeconds * 1000),
   });
