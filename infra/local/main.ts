@@ -23,6 +23,11 @@ async function shutdown(signal: string) {
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
+// whoever started us (npm, a shell, a test) going away stops everything too, so nothing is left holding a port
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) void shutdown('parent exited');
+}, 500).unref();
 
 const topology = await startLocalTopology({
   port: config.PORT,
