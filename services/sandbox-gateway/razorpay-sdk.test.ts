@@ -15,7 +15,7 @@ async function sdkAgainstSandbox() {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const rzp = new Razorpay({ key_id: KEY_ID, key_secret: KEY_SECRET });
-  // biome-ignore lint/suspicious/noExplicitAny: reaching the SDK's private axios instance to change its host only
+  // reaching the SDK's private axios instance to change its host only
   (rzp as any).api.rq.defaults.baseURL = `http://127.0.0.1:${port}`;
   return { sandbox, rzp, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
