@@ -57,6 +57,42 @@ export interface CreateGatewayOrderInput {
   readonly notes: Readonly<Record<string, string>>;
 }
 
+/** One page of a gateway list: created in [from, to], `count` items after skipping `skip`. */
+export interface GatewayListPage {
+  readonly from: Date;
+  readonly to: Date;
+  readonly count: number;
+  readonly skip: number;
+}
+
+/** A payment as the gateway's books have it, for reconciliation. */
+export interface GatewayPaymentRecord {
+  readonly paymentId: string;
+  readonly gatewayOrderId: string | null;
+  readonly amount: Money;
+  /** Captured (money received, refunded since or not), failed, or still in flight. */
+  readonly status: 'captured' | 'failed' | 'in-flight';
+  readonly refunded: Money;
+  readonly createdAt: Date;
+}
+
+/** A refund as the gateway's books have it, with when it was made. */
+export interface GatewayRefundRecord extends GatewayRefund {
+  readonly createdAt: Date;
+}
+
+/** One line of the gateway's settlement report: money settled to (credit) or taken from (debit) the merchant. */
+export interface SettlementLine {
+  readonly entityId: string;
+  readonly type: 'payment' | 'refund' | 'other';
+  readonly amount: Money;
+  readonly fee: number;
+  /** For a refund: the payment it refunds. */
+  readonly paymentId: string | null;
+  readonly gatewayOrderId: string | null;
+  readonly settledAt: Date | null;
+}
+
 export interface PaymentGateway {
   readonly name: GatewayName;
   createOrder(input: CreateGatewayOrderInput): Promise<CheckoutDetails>;
@@ -77,4 +113,13 @@ export interface PaymentGateway {
     notes?: Record<string, string>;
   }): Promise<GatewayRefund>;
   fetchRefund(refundId: string, paymentId: string): Promise<GatewayRefund>;
+  /** A page of the payments created in a period (reconciliation). */
+  listPayments(page: GatewayListPage): Promise<readonly GatewayPaymentRecord[]>;
+  /** A page of the refunds created in a period (reconciliation). */
+  listRefunds(page: GatewayListPage): Promise<readonly GatewayRefundRecord[]>;
+  /** A page of the settlement report of one day (the gateway's calendar day). */
+  settlementReport(
+    day: { readonly year: number; readonly month: number; readonly day: number },
+    page: { readonly count: number; readonly skip: number },
+  ): Promise<readonly SettlementLine[]>;
 }

@@ -222,3 +222,35 @@ test('wrong credentials → gateway-unavailable (401), the secret nowhere in the
   t.regex(err?.message ?? '', /401.*Authentication failed/);
   t.false(err?.message.includes('not_the_secret_at_all'));
 });
+
+test('reconciliation reads: listPayments, listRefunds and settlementReport agree with what happened', async (t) => {
+  const { gateway, pay, sandbox } = setup();
+  const first = await newOrder(gateway, 30_000);
+  const { paymentId } = (await pay(first.gatewayOrderId, { outcome: 'success' })).json;
+  const second = await newOrder(gateway, 20_000);
+  const failed = (await pay(second.gatewayOrderId, { outcome: 'failure' })).json.paymentId;
+  const refund = await gateway.createRefund({ paymentId, amount: INR(5_000), idempotencyKey: 'ord_contract_1:r:1' });
+  await call(sandbox, 'POST', `/control/refunds/${refund.refundId}/settle`, { outcome: 'processed', webhook: 'drop' });
+  // the sandbox's fixed clock: 2025-04-01T10:00Z
+  const period = { from: new Date('2025-04-01T00:00:00Z'), to: new Date('2025-04-01T23:59:59Z'), count: 100, skip: 0 };
+  const payments = await gateway.listPayments(period);
+  t.deepEqual(
+    payments.map((p) => [p.paymentId, p.status, p.amount.amount, p.refunded.amount]),
+    [
+      [failed, 'failed', 20_000, 0],
+      [paymentId, 'captured', 30_000, 5_000],
+    ],
+  );
+  t.is(payments[1]?.gatewayOrderId, first.gatewayOrderId);
+  const refunds = await gateway.listRefunds(period);
+  t.like(refunds[0], { refundId: refund.refundId, paymentId, status: 'processed', amount: INR(5_000) });
+  const lines = await gateway.settlementReport({ year: 2025, month: 4, day: 1 }, { count: 100, skip: 0 });
+  t.deepEqual(
+    lines.map((l) => [l.type, l.entityId, l.amount.amount]),
+    [
+      ['payment', paymentId, 30_000],
+      ['refund', refund.refundId, 5_000],
+    ],
+  );
+  t.like(lines[1], { paymentId, gatewayOrderId: first.gatewayOrderId });
+});

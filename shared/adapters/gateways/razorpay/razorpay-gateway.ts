@@ -4,10 +4,14 @@ import type { Money } from '../../../domain/money.ts';
 import type {
   CheckoutDetails,
   CreateGatewayOrderInput,
+  GatewayListPage,
+  GatewayPaymentRecord,
   GatewayPaymentState,
   GatewayRefund,
+  GatewayRefundRecord,
   GatewayWebhook,
   PaymentGateway,
+  SettlementLine,
 } from '../../../ports/payment-gateway.ts';
 import { sha256Hex, verifyCheckoutSignature, verifyWebhookSignature } from './signatures.ts';
 import {
@@ -17,10 +21,15 @@ import {
   RzpOrderSchema,
   RzpPaymentCollectionSchema,
   RzpPaymentSchema,
+  RzpReconCollectionSchema,
+  RzpRefundCollectionSchema,
   RzpRefundSchema,
   toCheckoutDetails,
   toGatewayRefund,
   toGatewayWebhook,
+  toPaymentRecord,
+  toRefundRecord,
+  toSettlementLine,
 } from './transformers.ts';
 
 export interface RazorpayGatewayOptions {
@@ -157,6 +166,31 @@ export class RazorpayGateway implements PaymentGateway {
     return toGatewayRefund(refund, 'gateway-unavailable', fallback);
   }
 
+  async listPayments(page: GatewayListPage): Promise<readonly GatewayPaymentRecord[]> {
+    const collection = await this.call('GET', `/v1/payments?${listQuery(page)}`, RzpPaymentCollectionSchema);
+    return collection.items.map(toPaymentRecord);
+  }
+
+  async listRefunds(page: GatewayListPage): Promise<readonly GatewayRefundRecord[]> {
+    const collection = await this.call('GET', `/v1/refunds?${listQuery(page)}`, RzpRefundCollectionSchema);
+    return collection.items.map(toRefundRecord);
+  }
+
+  async settlementReport(
+    day: { readonly year: number; readonly month: number; readonly day: number },
+    page: { readonly count: number; readonly skip: number },
+  ): Promise<readonly SettlementLine[]> {
+    const query = new URLSearchParams({
+      year: String(day.year),
+      month: String(day.month),
+      day: String(day.day),
+      count: String(page.count),
+      skip: String(page.skip),
+    });
+    const collection = await this.call('GET', `/v1/settlements/recon/combined?${query}`, RzpReconCollectionSchema);
+    return collection.items.map(toSettlementLine);
+  }
+
   private async call<S extends v.GenericSchema>(
     method: 'GET' | 'POST',
     path: string,
@@ -219,6 +253,16 @@ export class RazorpayGateway implements PaymentGateway {
       message,
     );
   }
+}
+
+/** Razorpay's list filters: unix seconds, inclusive at both ends; count at most 100. */
+function listQuery(page: GatewayListPage): string {
+  return new URLSearchParams({
+    from: String(Math.floor(page.from.getTime() / 1000)),
+    to: String(Math.floor(page.to.getTime() / 1000)),
+    count: String(Math.min(100, page.count)),
+    skip: String(page.skip),
+  }).toString();
 }
 
 function parseJson(text: string): unknown {

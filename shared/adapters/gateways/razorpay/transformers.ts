@@ -4,10 +4,13 @@ import { CURRENCIES, type Currency, isCurrency } from '../../../domain/money.ts'
 import type { PaymentObservation } from '../../../domain/order.ts';
 import type {
   CheckoutDetails,
+  GatewayPaymentRecord,
   GatewayPaymentState,
   GatewayRefund,
+  GatewayRefundRecord,
   GatewayWebhook,
   RefundStatus,
+  SettlementLine,
 } from '../../../ports/payment-gateway.ts';
 
 /*
@@ -63,6 +66,29 @@ export const RzpRefundSchema = v.looseObject({
   notes: v.optional(v.union([v.record(v.string(), v.unknown()), v.array(v.unknown())]), {}),
 });
 export type RzpRefund = v.InferOutput<typeof RzpRefundSchema>;
+
+export const RzpRefundCollectionSchema = v.looseObject({
+  entity: v.literal('collection'),
+  count: v.number(),
+  items: v.array(v.looseObject({ ...RzpRefundSchema.entries, created_at: v.number() })),
+});
+
+export const RzpReconCollectionSchema = v.looseObject({
+  entity: v.literal('collection'),
+  count: v.number(),
+  items: v.array(
+    v.looseObject({
+      entity_id: v.string(),
+      type: v.string(),
+      amount: Paise,
+      currency: v.picklist(CURRENCIES),
+      fee: v.optional(v.nullable(v.number()), 0),
+      payment_id: Text,
+      order_id: Text,
+      settled_at: v.nullish(v.number()),
+    }),
+  ),
+});
 
 export const RzpErrorSchema = v.looseObject({
   error: v.looseObject({
@@ -188,6 +214,38 @@ export function toGatewayRefund(
     amount: { amount: refund.amount, currency },
     status,
     notes,
+  };
+}
+
+/** A payment for reconciliation: captured (refunded since or not), failed, or anything else still in flight. */
+export function toPaymentRecord(p: RzpPayment & { amount_refunded?: unknown }): GatewayPaymentRecord {
+  const refunded = typeof p.amount_refunded === 'number' ? p.amount_refunded : 0;
+  return {
+    paymentId: p.id,
+    gatewayOrderId: p.order_id ?? null,
+    amount: { amount: p.amount, currency: p.currency },
+    status: isCaptured(p) ? 'captured' : p.status === 'failed' ? 'failed' : 'in-flight',
+    refunded: { amount: refunded, currency: p.currency },
+    createdAt: new Date(p.created_at * 1000),
+  };
+}
+
+export function toRefundRecord(r: RzpRefund & { created_at: number }): GatewayRefundRecord {
+  return { ...toGatewayRefund(r, 'gateway-unavailable', 'INR'), createdAt: new Date(r.created_at * 1000) };
+}
+
+export function toSettlementLine(
+  line: v.InferOutput<typeof RzpReconCollectionSchema>['items'][number],
+): SettlementLine {
+  const type = line.type === 'payment' || line.type === 'refund' ? line.type : 'other';
+  return {
+    entityId: line.entity_id,
+    type,
+    amount: { amount: line.amount, currency: line.currency },
+    fee: line.fee ?? 0,
+    paymentId: line.payment_id ?? null,
+    gatewayOrderId: line.order_id ?? null,
+    settledAt: typeof line.settled_at === 'number' ? new Date(line.settled_at * 1000) : null,
   };
 }
 
