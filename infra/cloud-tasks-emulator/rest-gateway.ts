@@ -109,6 +109,7 @@ function requestMessage(route: RestRoute, captures: string[], request: RestReque
   route.bindings.forEach((field, index) => {
     setField(json, route.requestType, field.split('.').map(camel), captures[index]!, true);
   });
+  assertKnownFields(route.requestType, json, '');
   let message: protobuf.Message | null;
   try {
     message = fromProto3JSON(route.requestType, json as JSONValue);
@@ -116,6 +117,28 @@ function requestMessage(route: RestRoute, captures: string[], request: RestReque
     throw invalidArgument(`Invalid JSON payload received. ${error instanceof Error ? error.message : ''}`.trim());
   }
   return route.requestType.toObject(message ?? route.requestType.create({}), MESSAGE_SHAPE);
+}
+
+/**
+ * Like Google's front end (and unlike a lenient JSON reader), refuses names the message does not have:
+ * `Invalid JSON payload received. Unknown name "x" at 'queue': Cannot find field.`
+ */
+function assertKnownFields(type: protobuf.Type, json: unknown, at: string): void {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return;
+  if (type.fullName.startsWith('.google.protobuf.')) return; // well-known types have their own JSON forms
+  for (const [key, value] of Object.entries(json)) {
+    const field = type.fields[key] ?? type.fields[camel(key)];
+    if (!field) {
+      throw invalidArgument(
+        `Invalid JSON payload received. Unknown name "${key}"${at ? ` at '${at}'` : ''}: Cannot find field.`,
+      );
+    }
+    field.resolve();
+    if (field.map || !(field.resolvedType && 'fields' in field.resolvedType)) continue;
+    const child = field.resolvedType as protobuf.Type;
+    const path = at ? `${at}.${key}` : key;
+    for (const item of field.repeated && Array.isArray(value) ? value : [value]) assertKnownFields(child, item, path);
+  }
 }
 
 /** Puts a query parameter or path variable at its field path, typed as the field is (numbers, booleans, lists). */
