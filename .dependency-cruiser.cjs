@@ -61,6 +61,13 @@ module.exports = {
       to: { path: '^(services|infra|test)/' },
     },
     {
+      name: 'cloud-tasks-emulator-stands-alone',
+      comment: 'the emulator folder can be lifted out whole: it imports only node_modules and its own files',
+      severity: 'error',
+      from: { path: '^infra/cloud-tasks-emulator/' },
+      to: { path: '^(shared|services|test)/|^infra/(?!cloud-tasks-emulator/)' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

@@ -2,14 +2,14 @@ import {
   type handleUnaryCall,
   Server,
   ServerCredentials,
+  type ServiceDefinition,
   type ServiceError,
   status,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
 import { ApiError } from './api-error.ts';
+import type { ApiService } from './api-handlers.ts';
 import type { LogSink } from './log.ts';
-import { loadCloudTasksService } from './proto.ts';
-import type { CloudTasksService } from './service.ts';
 
 export interface GrpcServer {
   readonly port: number;
@@ -17,40 +17,28 @@ export interface GrpcServer {
 }
 
 /**
- * Serves CloudTasks v2 on `host:port` without TLS. Methods left out of the implementation (the IAM ones) are answered
- * by grpc-js itself with UNIMPLEMENTED.
+ * Serves the given APIs on one `host:port` without TLS. Methods left out of an implementation are answered by
+ * grpc-js itself with UNIMPLEMENTED.
  */
 export async function startGrpcServer(
-  service: CloudTasksService,
+  services: readonly { readonly definition: ServiceDefinition; readonly api: ApiService }[],
   options: { host: string; port: number; log: LogSink },
 ): Promise<GrpcServer> {
-  const unary =
-    <Req>(method: string, handler: (request: Req) => unknown): handleUnaryCall<Req, unknown> =>
-    (call, callback) => {
-      try {
-        callback(null, handler(call.request));
-      } catch (error) {
-        callback(toServiceError(error, method, options.log));
-      }
-    };
-  const implementation: UntypedServiceImplementation = {
-    ListQueues: unary('ListQueues', service.listQueues.bind(service)),
-    GetQueue: unary('GetQueue', service.getQueue.bind(service)),
-    CreateQueue: unary('CreateQueue', service.createQueue.bind(service)),
-    UpdateQueue: unary('UpdateQueue', service.updateQueue.bind(service)),
-    DeleteQueue: unary('DeleteQueue', service.deleteQueue.bind(service)),
-    PurgeQueue: unary('PurgeQueue', service.purgeQueue.bind(service)),
-    PauseQueue: unary('PauseQueue', service.pauseQueue.bind(service)),
-    ResumeQueue: unary('ResumeQueue', service.resumeQueue.bind(service)),
-    ListTasks: unary('ListTasks', service.listTasks.bind(service)),
-    GetTask: unary('GetTask', service.getTask.bind(service)),
-    CreateTask: unary('CreateTask', service.createTask.bind(service)),
-    DeleteTask: unary('DeleteTask', service.deleteTask.bind(service)),
-    RunTask: unary('RunTask', service.runTask.bind(service)),
-  };
-
   const server = new Server();
-  server.addService(loadCloudTasksService(), implementation);
+  for (const { definition, api } of services) {
+    const implementation: UntypedServiceImplementation = {};
+    for (const [method, handler] of Object.entries(api.handlers)) {
+      const unary: handleUnaryCall<Record<string, unknown>, unknown> = (call, callback) => {
+        try {
+          callback(null, handler(call.request));
+        } catch (error) {
+          callback(toServiceError(error, method, options.log));
+        }
+      };
+      implementation[method] = unary;
+    }
+    server.addService(definition, implementation);
+  }
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${options.host}:${options.port}`, ServerCredentials.createInsecure(), (error, boundPort) =>
       error ? reject(error) : resolve(boundPort),

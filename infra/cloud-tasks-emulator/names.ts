@@ -58,3 +58,24 @@ export function generateTaskId(): string {
   for (let i = 0; i < 18; i++) id += String(randomInt(0, 10));
   return id;
 }
+
+const JOB_ID = '[A-Za-z0-9_-]{1,500}';
+const JOB_NAME = new RegExp(`^(projects/${PROJECT}/locations/${LOCATION})/jobs/(${JOB_ID})$`);
+
+export interface JobNameParts {
+  readonly name: string;
+  readonly location: string;
+  readonly jobId: string;
+}
+
+/** Job.name: `projects/PROJECT_ID/locations/LOCATION_ID/jobs/JOB_ID` (JOB_ID: letters, digits, hyphens, underscores). */
+export function parseJobName(name: string | undefined | null): JobNameParts {
+  const match = name ? JOB_NAME.exec(name) : null;
+  if (!name || !match) {
+    throw invalidArgument(
+      `Invalid job name "${name ?? ''}": expected projects/PROJECT_ID/locations/LOCATION_ID/jobs/JOB_ID ` +
+        '(JOB_ID: letters, digits, hyphens, underscores; at most 500 characters)',
+    );
+  }
+  return { name, location: match[1]!, jobId: match[2]! };
+}

@@ -1,6 +1,7 @@
 import type { status } from '@grpc/grpc-js';
 import { msToProto } from './proto-time.ts';
 import { type RetryPolicy, retryConfigOf } from './retry-policy.ts';
+import type { TokenBucket } from './token-bucket.ts';
 import type { AttemptMessage, HttpMethod, QueueMessage, TaskMessage, TaskView } from './wire.ts';
 
 /** The emulator's in-memory state. Wire messages are produced from these records, never stored. */
@@ -20,6 +21,16 @@ export interface QueueRecord {
   samplingRatio: number | undefined;
   purgeTimeMs: number | undefined;
   readonly tasks: Map<string, TaskRecord>;
+  /** Dispatch throttling: `rateLimits` as a token bucket plus a count of requests still out. */
+  readonly flow: QueueFlow;
+}
+
+/** Tasks whose time has come wait in `ready` (in order) until the bucket and the concurrency limit let them go. */
+export interface QueueFlow {
+  readonly bucket: TokenBucket;
+  readonly ready: Set<TaskRecord>;
+  inFlight: number;
+  timer: NodeJS.Timeout | undefined;
 }
 
 export interface HttpTarget {

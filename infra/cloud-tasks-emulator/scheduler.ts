@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { type AttemptOutcome, codeForHttpStatus, type HttpAttempt } from './dispatcher.ts';
 import type { LogSink } from './log.ts';
-import type { AttemptRecord, TaskRecord } from './records.ts';
+import type { AttemptRecord, QueueRecord, TaskRecord } from './records.ts';
 import { nextBackoff, retriesExhausted } from './retry-policy.ts';
 import { type AttemptInfo, attemptHeaders } from './task-headers.ts';
 
@@ -19,7 +19,10 @@ export interface SchedulerDeps {
   log: LogSink;
 }
 
-/** Owns the timers: dispatches each task at its schedule time, then retries it per its queue's RetryConfig. */
+/**
+ * Owns the timers: releases each task at its schedule time into its queue's ready line, dispatches from there as the
+ * queue's rate limits allow (token bucket, concurrent dispatches), then retries it per the queue's RetryConfig.
+ */
 export class TaskScheduler {
   private stopped = false;
 
@@ -28,6 +31,34 @@ export class TaskScheduler {
   /** No timer is armed and no attempt settled afterwards (attempts still out get aborted by the emulator). */
   stop(): void {
     this.stopped = true;
+  }
+
+  /** Forgets a queue's pending throttling wait (queue deleted or emulator stopped). */
+  release(queue: QueueRecord): void {
+    if (queue.flow.timer) clearTimeout(queue.flow.timer);
+    queue.flow.timer = undefined;
+    queue.flow.ready.clear();
+  }
+
+  /**
+   * Dispatches ready tasks while the queue runs, a token is in the bucket and fewer than max_concurrent_dispatches
+   * requests are out; when only tokens are missing it waits for the next one, otherwise a response calls it again.
+   */
+  pump(queue: QueueRecord): void {
+    const { flow } = queue;
+    if (flow.timer) clearTimeout(flow.timer);
+    flow.timer = undefined;
+    if (this.stopped || queue.state !== 'RUNNING') return;
+    while (flow.ready.size > 0 && flow.inFlight < queue.rateLimits.maxConcurrentDispatches) {
+      const now = this.deps.now();
+      if (!flow.bucket.take(now)) {
+        flow.timer = setTimeout(() => this.pump(queue), Math.max(1, flow.bucket.waitMs(now)));
+        return;
+      }
+      const [task] = flow.ready;
+      flow.ready.delete(task!);
+      this.dispatch(task!);
+    }
   }
 
   /** (Re)starts the wait for the task's schedule time. Paused queues and in-flight tasks wait for resume/response. */
@@ -40,7 +71,10 @@ export class TaskScheduler {
         task.timer = undefined;
         // Timers may fire a little early against the wall clock; never dispatch before the schedule time.
         if (this.deps.now() < task.scheduleTimeMs) this.arm(task);
-        else this.dispatch(task);
+        else {
+          task.queue.flow.ready.add(task);
+          this.pump(task.queue);
+        }
       },
       Math.min(Math.max(delay, 0), MAX_TIMER_MS),
     );
@@ -49,6 +83,7 @@ export class TaskScheduler {
   disarm(task: TaskRecord): void {
     if (task.timer) clearTimeout(task.timer);
     task.timer = undefined;
+    task.queue.flow.ready.delete(task);
   }
 
   /**
@@ -64,6 +99,7 @@ export class TaskScheduler {
     task.firstAttempt ??= { dispatchTimeMs: now };
     task.lastAttempt = record;
     task.inFlight++;
+    task.queue.flow.inFlight++;
     const info = {
       queueId: task.queue.queueId,
       taskId: task.taskId,
@@ -102,6 +138,8 @@ export class TaskScheduler {
       };
     }
     task.inFlight--;
+    task.queue.flow.inFlight--;
+    this.pump(task.queue);
     // Emulator stopped, or the task was deleted, purged or went with its queue while the request was out.
     if (this.stopped || !this.deps.isLive(task)) return;
     this.settle(task, record, attemptNumber, outcome);

@@ -1,4 +1,4 @@
-import { alreadyExists, invalidArgument, notFound, unimplemented } from './api-error.ts';
+import { alreadyExists, failedPrecondition, invalidArgument, notFound, unimplemented } from './api-error.ts';
 import type { LogSink } from './log.ts';
 import { assertLocationName, generateTaskId, parseQueueName, parseTaskName } from './names.ts';
 import { paginate } from './pagination.ts';
@@ -6,6 +6,7 @@ import { type QueueRecord, queueMessage, type RateLimits, type TaskRecord, taskM
 import { DEFAULT_RETRY_POLICY, retryPolicyFrom } from './retry-policy.ts';
 import type { TaskScheduler } from './scheduler.ts';
 import { validateTask } from './task-validation.ts';
+import { TokenBucket } from './token-bucket.ts';
 import type {
   CreateQueueRequest,
   CreateTaskRequest,
@@ -18,7 +19,7 @@ import type {
   UpdateQueueRequest,
 } from './wire.ts';
 
-/** Defaults the service applies to a queue created without RateLimits. Stored and reported, not enforced. */
+/** Defaults the service applies to a queue created without RateLimits. */
 const DEFAULT_RATE_LIMITS: RateLimits = {
   maxDispatchesPerSecond: 500,
   maxBurstSize: 100,
@@ -28,6 +29,8 @@ const DEFAULT_RATE_LIMITS: RateLimits = {
 export interface ServiceOptions {
   /** How long a task name stays taken after its task completed or was deleted (~1 h in production). */
   readonly nameReservationMs: number;
+  /** How long a deleted queue's name cannot be used again (7 days in production). */
+  readonly queueNameReservationMs: number;
   readonly now: () => number;
   readonly log: LogSink;
 }
@@ -37,6 +40,8 @@ export class CloudTasksService {
   private readonly queues = new Map<string, QueueRecord>();
   /** Task name → epoch ms until which the name cannot be reused (task completed, failed for good, or deleted). */
   private readonly reservedNames = new Map<string, number>();
+  /** Queue name → epoch ms until which it cannot be created again (deleted queue). */
+  private readonly deletedQueues = new Map<string, number>();
   private scheduler: TaskScheduler | undefined;
 
   constructor(private readonly options: ServiceOptions) {}
@@ -67,15 +72,28 @@ export class CloudTasksService {
     const { name, location, queueId } = parseQueueName(request.queue.name);
     if (location !== parent) throw invalidArgument(`Queue "${name}" is not in location "${parent}"`);
     if (this.queues.has(name)) throw alreadyExists(`Requested entity already exists: queue ${name}`);
+    const now = this.options.now();
+    if ((this.deletedQueues.get(name) ?? 0) > now) {
+      throw failedPrecondition(
+        `The queue cannot be created because a queue with this name existed too recently: ${name}`,
+      );
+    }
+    const rateLimits = rateLimitsFrom(request.queue.rateLimits, DEFAULT_RATE_LIMITS);
     const queue: QueueRecord = {
       name,
       queueId,
       state: 'RUNNING',
       retry: retryPolicyFrom(request.queue.retryConfig, DEFAULT_RETRY_POLICY),
-      rateLimits: rateLimitsFrom(request.queue.rateLimits, DEFAULT_RATE_LIMITS),
+      rateLimits,
       samplingRatio: request.queue.stackdriverLoggingConfig?.samplingRatio ?? undefined,
       purgeTimeMs: undefined,
       tasks: new Map(),
+      flow: {
+        bucket: new TokenBucket(rateLimits.maxDispatchesPerSecond, rateLimits.maxBurstSize, now),
+        ready: new Set(),
+        inFlight: 0,
+        timer: undefined,
+      },
     };
     this.queues.set(name, queue);
     this.options.log({ severity: 'INFO', message: 'queue created', queue: name });
@@ -102,6 +120,7 @@ export class CloudTasksService {
         existing.samplingRatio = update.stackdriverLoggingConfig?.samplingRatio ?? existing.samplingRatio;
       } else throw invalidArgument(`UpdateQueue cannot change "${path}"`);
     }
+    this.applyRateLimits(existing);
     return queueMessage(existing);
   }
 
@@ -109,7 +128,10 @@ export class CloudTasksService {
     const queue = this.queue(request.name);
     for (const task of queue.tasks.values()) this.scheduler?.disarm(task);
     queue.tasks.clear();
+    this.scheduler?.release(queue);
     this.queues.delete(queue.name);
+    // "If you delete a queue, you must wait 7 days before creating a queue with the same name."
+    this.deletedQueues.set(queue.name, this.options.now() + this.options.queueNameReservationMs);
     this.options.log({ severity: 'INFO', message: 'queue deleted', queue: queue.name });
     return {};
   }
@@ -132,6 +154,7 @@ export class CloudTasksService {
     const queue = this.queue(request.name);
     queue.state = 'RUNNING';
     for (const task of queue.tasks.values()) this.scheduler?.arm(task);
+    this.scheduler?.pump(queue);
     return queueMessage(queue);
   }
 
@@ -217,13 +240,32 @@ export class CloudTasksService {
     if (this.reservedNames.size % 1000 === 0) this.sweepReservations(now);
   }
 
+  /** Every queue, for the status page. */
+  allQueues(): readonly QueueRecord[] {
+    return [...this.queues.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Location names queues live in (the Locations API lists them). */
+  locations(): string[] {
+    return [...this.queues.values()].map((queue) => parseQueueName(queue.name).location);
+  }
+
   /** Cancels every timer and keeps new ones from being set (emulator shutdown). */
   stop(): void {
     this.scheduler?.stop();
-    for (const queue of this.queues.values()) for (const task of queue.tasks.values()) this.scheduler?.disarm(task);
+    for (const queue of this.queues.values()) {
+      for (const task of queue.tasks.values()) this.scheduler?.disarm(task);
+      this.scheduler?.release(queue);
+    }
   }
 
   // ---- helpers ----
+
+  private applyRateLimits(queue: QueueRecord): void {
+    const { maxDispatchesPerSecond, maxBurstSize } = queue.rateLimits;
+    queue.flow.bucket.configure(maxDispatchesPerSecond, maxBurstSize, this.options.now());
+    this.scheduler?.pump(queue);
+  }
 
   private queue(name: string | null | undefined): QueueRecord {
     const parsed = parseQueueName(name);
@@ -252,16 +294,26 @@ export class CloudTasksService {
   }
 }
 
+/**
+ * Only max_dispatches_per_second and max_concurrent_dispatches are the caller's; max_burst_size is output only and
+ * picked by the service from the rate (500/s gives 100). The emulator's pick is rate ÷ 5, rounded up, within
+ * [1, 100], recomputed when the rate changes.
+ */
 function rateLimitsFrom(message: RateLimitsMessage | null | undefined, base: RateLimits): RateLimits {
+  const maxDispatchesPerSecond = message?.maxDispatchesPerSecond || base.maxDispatchesPerSecond;
   const limits: RateLimits = {
-    maxDispatchesPerSecond: message?.maxDispatchesPerSecond || base.maxDispatchesPerSecond,
-    maxBurstSize: base.maxBurstSize, // output only: the service computes it
+    maxDispatchesPerSecond,
+    maxBurstSize:
+      maxDispatchesPerSecond === base.maxDispatchesPerSecond
+        ? base.maxBurstSize
+        : Math.min(100, Math.max(1, Math.ceil(maxDispatchesPerSecond / 5))),
     maxConcurrentDispatches: message?.maxConcurrentDispatches || base.maxConcurrentDispatches,
   };
-  if (limits.maxDispatchesPerSecond < 0 || limits.maxDispatchesPerSecond > 500) {
+  if (limits.maxDispatchesPerSecond <= 0 || limits.maxDispatchesPerSecond > 500) {
     throw invalidArgument('RateLimits.max_dispatches_per_second must be in (0, 500]');
   }
-  if (limits.maxConcurrentDispatches < 0)
-    throw invalidArgument('RateLimits.max_concurrent_dispatches must be positive');
+  if (limits.maxConcurrentDispatches <= 0 || limits.maxConcurrentDispatches > 5000) {
+    throw invalidArgument('RateLimits.max_concurrent_dispatches must be in [1, 5000]');
+  }
   return limits;
 }

@@ -1,8 +1,10 @@
 /** Shared by this folder's tests: the emulator with an unmodified client, a recording HTTP target, polling. */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CloudSchedulerClient } from '@google-cloud/scheduler';
 import { CloudTasksClient, type protos } from '@google-cloud/tasks';
 import { credentials, status } from '@grpc/grpc-js';
+import { PassThroughClient } from 'google-auth-library';
 import { type CloudTasksEmulator, type CloudTasksEmulatorOptions, startCloudTasksEmulator } from './emulator.ts';
 
 export const LOCATION = 'projects/test-project/locations/asia-south1';
@@ -133,3 +135,42 @@ export async function eventually<T>(
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export type Transport = 'grpc' | 'rest';
+type GaxOptions = NonNullable<ConstructorParameters<typeof CloudSchedulerClient>[0]>;
+
+/**
+ * Options for an unmodified Google client against the emulator (see README): plaintext gRPC on the gRPC port, or
+ * google-gax's REST transport (`fallback: 'rest'`) on the HTTP port. The REST auth client sends no credentials and
+ * lets non-2xx answers through, so gax turns Google's error JSON into a GoogleError with the gRPC code.
+ */
+export function clientOptions(emulator: CloudTasksEmulator, transport: Transport): GaxOptions {
+  return transport === 'grpc'
+    ? {
+        apiEndpoint: '127.0.0.1',
+        port: emulator.grpcPort,
+        sslCreds: credentials.createInsecure(),
+        universeDomain: 'googleapis.com',
+      }
+    : {
+        fallback: 'rest' as const,
+        apiEndpoint: '127.0.0.1',
+        port: emulator.httpPort,
+        protocol: 'http',
+        // google-gax pins its own google-auth-library copy; the class is the same, the TypeScript identity is not.
+        authClient: new PassThroughClient({
+          transporterOptions: { validateStatus: () => true },
+        }) as unknown as GaxOptions['authClient'],
+        universeDomain: 'googleapis.com',
+      };
+}
+
+/** The stock CloudSchedulerClient over the given transport. */
+export function schedulerClient(emulator: CloudTasksEmulator, transport: Transport): CloudSchedulerClient {
+  return new CloudSchedulerClient(clientOptions(emulator, transport));
+}
+
+/** The stock CloudTasksClient over the given transport. */
+export function tasksClient(emulator: CloudTasksEmulator, transport: Transport): CloudTasksClient {
+  return new CloudTasksClient(clientOptions(emulator, transport));
+}

@@ -1,15 +1,16 @@
 /**
  * The Cloud Tasks adapter against the emulator, end to end. It lives here rather than beside the adapter because
- * the layering rules forbid shared/ from importing infra/ (even in tests).
+ * the layering rules forbid shared/ from importing infra/ (even in tests), nor beside the emulator, which imports
+ * nothing of the product's.
  */
 import test from 'ava';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { type CloudTasksEmulator, startCloudTasksEmulator } from '../../infra/cloud-tasks-emulator/emulator.ts';
+import { eventually, startTarget, type TestTarget, taskGone } from '../../infra/cloud-tasks-emulator/test-helpers.ts';
 import {
   CloudTasksTaskQueue,
   createCloudTasksClient,
 } from '../../shared/adapters/cloud-tasks/cloud-tasks-task-queue.ts';
-import { type CloudTasksEmulator, startCloudTasksEmulator } from './emulator.ts';
-import { eventually, startTarget, type TestTarget, taskGone } from './test-helpers.ts';
 
 const QUEUE = 'projects/demo/locations/asia-south1/queues/status-checks';
 const SERVICE_ACCOUNT = 'status-tasks@demo.iam.gserviceaccount.com';
