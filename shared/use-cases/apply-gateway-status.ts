@@ -1,4 +1,5 @@
-import { type ApplyResult, applyObservation, type Order, type PaymentObservation } from '../domain/order.ts';
+import { type ApplyResult, applyObservation, type PaymentObservation } from '../domain/order.ts';
+import type { Order } from '../domain/payment-types.ts';
 import type { Deps } from './deps.ts';
 import { relayEvents } from './publish-events.ts';
 

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../domain/errors.ts';
 import type { Money } from '../domain/money.ts';
-import { attachGatewayOrder, newOrder, type Order } from '../domain/order.ts';
+import { attachGatewayOrder, newOrder } from '../domain/order.ts';
+import type { Order } from '../domain/payment-types.ts';
 import type { CheckoutDetails } from '../ports/payment-gateway.ts';
 import type { Deps } from './deps.ts';
 import { relayEvents } from './publish-events.ts';

@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../domain/errors.ts';
 import type { PaymentEvent } from '../domain/events.ts';
-import { type Order, withFlags } from '../domain/order.ts';
+import { withFlags } from '../domain/order.ts';
+import type { Order, Refund, RefundTrigger } from '../domain/payment-types.ts';
 import {
   applyRefundStatus,
   isRefundFinal,
-  type Refund,
   type RefundChange,
   type RefundRequest,
-  type RefundTrigger,
   refundableAmount,
   requestRefund,
 } from '../domain/refund.ts';
