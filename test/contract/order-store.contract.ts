@@ -5,7 +5,7 @@ import { applyObservation, attachGatewayOrder, newOrder, type PaymentObservation
 import type { Order } from '../../shared/domain/payment-types.ts';
 import type { IdempotencyRecord, OrderChange, OrderStore } from '../../shared/ports/order-store.ts';
 import type { Outbox } from '../../shared/ports/outbox.ts';
-import { walkPages } from './pages.ts';
+import { walkPages } from '../support/pages.ts';
 
 export type OrderStoreUnderTest = OrderStore & Outbox;
 

@@ -1,8 +1,8 @@
 import test from 'ava';
 import type { SandboxGatewayDeps } from '../../services/sandbox-gateway/app.ts';
-import { call, KEY_ID, KEY_SECRET, makeSandbox, WEBHOOK_SECRET } from '../../services/sandbox-gateway/test-support.ts';
 import { RazorpayGateway } from '../../shared/adapters/gateways/razorpay/razorpay-gateway.ts';
 import { AppError } from '../../shared/domain/errors.ts';
+import { call, KEY_ID, KEY_SECRET, makeSandbox, WEBHOOK_SECRET } from '../support/sandbox.ts';
 
 /*
  * The Razorpay adapter against the sandbox gateway, in process: the pair that runs locally must agree on every
