@@ -5,7 +5,7 @@
  * infra/local), which alone may assemble several services.
  */
 const COMPOSITION_ROOTS =
-  '(^services/[^/]+/server\\.ts$|^services/embedded/|^services/google/|^infra/local/|^test/|\\.test\\.ts$)';
+  '(^services/[^/]+/server\\.ts$|^services/catalogue/|^services/embedded/|^services/google/|^infra/local/|^test/|\\.test\\.ts$)';
 module.exports = {
   forbidden: [
     {

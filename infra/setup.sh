@@ -66,7 +66,7 @@ done
 
 # Cloud Scheduler: the outbox sweep republishes events whose publish failed after their commit
 try g scheduler jobs create http payments-outbox-sweep --location="$REGION" --schedule="* * * * *" \
-  --uri="$STATUS_CHECKER_URL/tasks/sweep-outbox" --http-method=POST \
+  --uri="$STATUS_CHECKER_URL/jobs/sweep-outbox" --http-method=POST \
   --oidc-service-account-email="$(SA payments-pusher)" --oidc-token-audience="$STATUS_CHECKER_URL"
 
 # secrets (values added with: printf %s "$VALUE" | gcloud secrets versions add NAME --data-file=-)

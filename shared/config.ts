@@ -1,27 +1,50 @@
 import * as v from 'valibot';
 
 /**
- * All configuration, parsed once at start from the environment. Nothing else reads `process.env`.
- * `RUNTIME=embedded` (the default) needs nothing set; `RUNTIME=google` requires the Google Cloud keys and says which
- * are missing.
+ * All configuration, parsed once at start from the environment. Nothing else reads `process.env`, and every default
+ * lives here. `RUNTIME` is the variant: `embedded` (the default) needs nothing set; `google` requires what every Cloud
+ * Run service needs, with non-optional types, and each service then demands the sections of the keys it uses
+ * (`razorpayKeys`, `customerAuth`, …), so the notifier, say, starts without a Razorpay secret.
  */
 const int = (fallback: number, min = 0) =>
   v.pipe(v.optional(v.string(), String(fallback)), v.transform(Number), v.number(), v.integer(), v.minValue(min));
-const optionalText = v.optional(v.pipe(v.string(), v.trim(), v.minLength(1)));
+const text = v.pipe(v.string(), v.trim(), v.minLength(1));
+const optionalText = v.optional(text);
 const url = v.optional(v.pipe(v.string(), v.url()));
 const bool = (fallback: boolean) =>
   v.pipe(
     v.optional(v.picklist(['true', 'false', '1', '0']), fallback ? 'true' : 'false'),
     v.transform((s) => s === 'true' || s === '1'),
   );
-
-const EnvSchema = v.object({
-  // embedded: every service and the sandbox gateway in one process on in-memory adapters. google: Google Cloud adapters.
-  RUNTIME: v.optional(v.picklist(['embedded', 'google']), 'embedded'),
-  // Which service this process runs when RUNTIME=google (each Cloud Run service sets its own).
-  SERVICE: v.optional(
-    v.picklist(['api', 'webhooks', 'status-checker', 'notifier', 'fulfillment', 'refunds', 'sandbox-gateway']),
+const SEVERITIES = ['DEBUG', 'INFO', 'WARNING', 'ERROR'] as const;
+const LOWER_SEVERITIES: Readonly<Record<string, (typeof SEVERITIES)[number]>> = {
+  debug: 'DEBUG',
+  info: 'INFO',
+  warn: 'WARNING',
+  warning: 'WARNING',
+  error: 'ERROR',
+};
+/** `name=url` pairs, comma separated. */
+const urlMap = v.optional(
+  v.pipe(
+    v.string(),
+    v.transform((s) =>
+      s
+        .split(',')
+        .map((pair) => pair.trim())
+        .filter(Boolean)
+        .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)] as const),
+    ),
+    v.check(
+      (pairs) => pairs.every(([name, target]) => /^[a-z][a-z0-9-]*$/.test(name) && URL.canParse(target)),
+      'expected name=https://… pairs, comma separated',
+    ),
+    v.transform((pairs) => new Map(pairs)),
   ),
+  '',
+);
+
+const Common = {
   // Port to listen on; Cloud Run sets it.
   PORT: int(8080, 0),
   // The URL the outside world reaches this deployment at (checkout links, webhook URL printed at start).
@@ -42,8 +65,17 @@ const EnvSchema = v.object({
   OPERATOR_API_KEYS: optionalText,
   // Largest accepted request body in bytes.
   BODY_LIMIT_BYTES: int(64 * 1024, 1024),
-  // DEBUG, INFO, WARNING or ERROR: the lowest severity written.
-  LOG_LEVEL: v.optional(v.picklist(['DEBUG', 'INFO', 'WARNING', 'ERROR']), 'INFO'),
+  // The lowest severity written: DEBUG, INFO, WARNING or ERROR (or debug, info, warn, error).
+  LOG_LEVEL: v.pipe(
+    v.optional(v.string(), 'INFO'),
+    v.transform((s) => LOWER_SEVERITIES[s] ?? s),
+    v.picklist(SEVERITIES, 'LOG_LEVEL: one of DEBUG, INFO, WARNING, ERROR (or debug, info, warn, error)'),
+  ),
+  // Cron schedule (unix-cron, in SCHEDULER_TIME_ZONE) of the Cloud Scheduler job that republishes events whose
+  // publish failed after commit. Each commit publishes at once; the sweep only catches what a crash left behind.
+  OUTBOX_SWEEP_SCHEDULE: v.optional(text, '* * * * *'),
+  // Time zone of the scheduled jobs.
+  SCHEDULER_TIME_ZONE: v.optional(text, 'Asia/Kolkata'),
 
   // Razorpay key id (public, given to the checkout). Embedded default: a sandbox key.
   RAZORPAY_KEY_ID: optionalText,
@@ -52,11 +84,10 @@ const EnvSchema = v.object({
   // Secret Razorpay signs webhooks with (X-Razorpay-Signature).
   RAZORPAY_WEBHOOK_SECRET: optionalText,
   // Razorpay API base URL; points at the sandbox gateway locally.
-  RAZORPAY_BASE_URL: url,
+  RAZORPAY_BASE_URL: v.optional(v.pipe(v.string(), v.url()), 'https://api.razorpay.com'),
   // Where the sandbox gateway, run on its own, POSTs its webhooks (the webhooks service's Razorpay endpoint).
   // Unset: it sends none. Read only by services/sandbox-gateway/server.ts.
   SANDBOX_WEBHOOK_URL: url,
-
   // Base of a hosted checkout page (`<base>/<gatewayOrderId>`) handed to the app; unset where the app opens the
   // gateway's SDK itself. The embedded default points it at the sandbox's checkout page.
   CHECKOUT_URL_BASE: url,
@@ -67,79 +98,123 @@ const EnvSchema = v.object({
   AUTH_AUDIENCE: optionalText,
   AUTH_JWKS_URL: url,
 
-  // Service-to-service pushes (Cloud Tasks, Pub/Sub): the OIDC issuer, audience and JWKS their tokens are checked
-  // against, and the service account email they must carry. PUSH_AUTH=none only for emulators that send no token.
+  // Service-to-service pushes (Cloud Tasks, Pub/Sub, Cloud Scheduler): the OIDC issuer and JWKS their tokens are
+  // checked against. PUSH_AUTH=none only for the Pub/Sub emulator, which sends no token.
   PUSH_AUTH: v.optional(v.picklist(['oidc', 'none']), 'oidc'),
-  PUSH_OIDC_ISSUER: v.optional(v.pipe(v.string(), v.minLength(1)), 'https://accounts.google.com'),
+  PUSH_OIDC_ISSUER: v.optional(text, 'https://accounts.google.com'),
   PUSH_OIDC_JWKS_URL: v.optional(v.pipe(v.string(), v.url()), 'https://www.googleapis.com/oauth2/v3/certs'),
-  PUSH_OIDC_AUDIENCE: optionalText,
-  PUSH_SERVICE_ACCOUNT: optionalText,
 
-  // Google Cloud project; the emulators accept any id.
-  GOOGLE_CLOUD_PROJECT: optionalText,
-  // Cloud Tasks location and queue for payment status checks.
-  TASKS_LOCATION: v.optional(v.pipe(v.string(), v.minLength(1)), 'asia-south1'),
-  TASKS_STATUS_QUEUE: v.optional(v.pipe(v.string(), v.minLength(1)), 'status-checks'),
-  // host:port of the project's Cloud Tasks emulator; when set the client talks plaintext gRPC to it.
+  // Cloud Tasks location and queue ids, per product queue.
+  TASKS_LOCATION: v.optional(text, 'asia-south1'),
+  TASKS_STATUS_QUEUE: v.optional(text, 'status-checks'),
+  TASKS_REFUND_QUEUE: v.optional(text, 'refund-checks'),
+  TASKS_DELIVERY_QUEUE: v.optional(text, 'notification-deliveries'),
+  // host:port of the project's Cloud Tasks (and Cloud Scheduler) emulator; when set the clients talk plaintext gRPC.
   CLOUD_TASKS_EMULATOR_HOST: optionalText,
   // Service account whose OIDC token Cloud Tasks attaches to each task.
   TASKS_SERVICE_ACCOUNT: optionalText,
-  // Base URL of the status-checker service (Cloud Tasks' HTTP target).
-  STATUS_CHECKER_URL: url,
-  // Base URLs of the refunds and notifier services (targets of refund checks and notification deliveries).
-  REFUNDS_URL: url,
-  NOTIFIER_URL: url,
-  // Cloud Tasks queues for refund checks and app-webhook deliveries.
-  TASKS_REFUND_QUEUE: v.optional(v.pipe(v.string(), v.minLength(1)), 'refund-checks'),
-  TASKS_DELIVERY_QUEUE: v.optional(v.pipe(v.string(), v.minLength(1)), 'notification-deliveries'),
+  // The services' own URLs as `name=url` pairs (e.g. `status-checker=https://…,refunds=https://…`): where tasks are
+  // sent. Only the services that receive tasks need to be listed, and only services that enqueue read it.
+  SERVICE_URLS: urlMap,
   // Pub/Sub topic for payment events.
-  PAYMENT_EVENTS_TOPIC: v.optional(v.pipe(v.string(), v.minLength(1)), 'payment-events'),
-  // Standard emulator variables; the Google clients read them themselves, we only check they are coherent.
+  PAYMENT_EVENTS_TOPIC: v.optional(text, 'payment-events'),
+  // Standard emulator variables; the Google clients read them themselves.
   FIRESTORE_EMULATOR_HOST: optionalText,
   PUBSUB_EMULATOR_HOST: optionalText,
-  // Seconds between outbox sweeps that republish events whose publish failed after commit.
-  OUTBOX_SWEEP_SECONDS: int(10, 1),
   // Print the README's walk-through at start (embedded).
   PRINT_WALKTHROUGH: bool(true),
+};
+
+const EmbeddedSchema = v.object({
+  // embedded: every service and the sandbox gateway in one process on in-memory adapters. google: Google Cloud.
+  RUNTIME: v.literal('embedded'),
+  ...Common,
+  // The interface to listen on: this machine only, unless told otherwise (the stack has development surfaces).
+  HOST: v.optional(text, '127.0.0.1'),
 });
 
-export type Config = v.InferOutput<typeof EnvSchema>;
+const GoogleSchema = v.object({
+  RUNTIME: v.literal('google'),
+  ...Common,
+  // The interface to listen on: Cloud Run sends traffic to every interface of the container.
+  HOST: v.optional(text, '0.0.0.0'),
+  // Which service of the catalogue this process runs (each Cloud Run service sets its own).
+  SERVICE: v.pipe(text, v.regex(/^[a-z][a-z0-9-]*$/, 'SERVICE: a service name such as api or notifier')),
+  // Google Cloud project; the emulators accept any id.
+  GOOGLE_CLOUD_PROJECT: text,
+  // The audience push tokens must carry: this service's own URL (Cloud Tasks, Pub/Sub and Scheduler sign for it).
+  PUSH_OIDC_AUDIENCE: text,
+  // The service account push tokens must name: anything else Google signs for this audience is refused.
+  PUSH_SERVICE_ACCOUNT: text,
+});
 
-const REQUIRED_ON_GOOGLE = [
-  'GOOGLE_CLOUD_PROJECT',
-  'RAZORPAY_KEY_ID',
-  'RAZORPAY_KEY_SECRET',
-  'RAZORPAY_WEBHOOK_SECRET',
-  'AUTH_ISSUER',
-  'AUTH_AUDIENCE',
-  'AUTH_JWKS_URL',
-  'STATUS_CHECKER_URL',
-  'REFUNDS_URL',
-  'NOTIFIER_URL',
-  'SERVICE',
-] as const satisfies readonly (keyof Config)[];
+const EnvSchema = v.variant('RUNTIME', [EmbeddedSchema, GoogleSchema], 'RUNTIME: embedded or google');
+
+export type Config = v.InferOutput<typeof EnvSchema>;
+export type EmbeddedConfig = v.InferOutput<typeof EmbeddedSchema>;
+export type GoogleConfig = v.InferOutput<typeof GoogleSchema>;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+const KEYS = new Set(['RUNTIME', ...Object.keys(GoogleSchema.entries)]);
+
+function problems(issues: readonly v.BaseIssue<unknown>[]): string {
+  return issues.map((i) => `${v.getDotPath(i) ?? 'RUNTIME'}: ${i.message}`).join('; ');
+}
+
+/** Parses the environment; throws a ConfigError naming every key that is missing or wrong. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
-  const picked = Object.fromEntries(
-    Object.keys(EnvSchema.entries).flatMap((k) => (env[k] === undefined || env[k] === '' ? [] : [[k, env[k]]])),
-  );
+  const picked: Record<string, string> = { RUNTIME: 'embedded' };
+  for (const [k, value] of Object.entries(env))
+    if (KEYS.has(k) && value !== undefined && value !== '') picked[k] = value;
   const parsed = v.safeParse(EnvSchema, picked);
   if (!parsed.success) {
-    const problems = parsed.issues.map((i) => `${v.getDotPath(i) ?? '?'}: ${i.message}`);
-    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+    const missing = parsed.issues.filter((i) => i.input === undefined).map((i) => v.getDotPath(i));
+    throw new ConfigError(
+      missing.length === parsed.issues.length
+        ? `RUNTIME=${picked.RUNTIME} needs: ${missing.join(', ')}`
+        : `invalid configuration: ${problems(parsed.issues)}`,
+    );
   }
   const config = parsed.output;
   if ((config.APP_WEBHOOK_URL === undefined) !== (config.APP_WEBHOOK_SECRET === undefined)) {
     throw new ConfigError('APP_WEBHOOK_URL and APP_WEBHOOK_SECRET go together: set both or neither');
   }
-  if (config.RUNTIME === 'google') {
-    const missing = REQUIRED_ON_GOOGLE.filter((k) => config[k] === undefined);
-    if (config.PUSH_AUTH === 'oidc' && !config.PUSH_OIDC_AUDIENCE) missing.push('PUSH_OIDC_AUDIENCE' as never);
-    if (missing.length > 0) throw new ConfigError(`RUNTIME=google needs: ${missing.join(', ')}`);
-  }
   return config;
+}
+
+/** Parses the Google variant; the embedded one is a ConfigError here. */
+export function loadGoogleConfig(env: Readonly<Record<string, string | undefined>>): GoogleConfig {
+  const config = loadConfig({ ...env, RUNTIME: env.RUNTIME ?? 'google' });
+  if (config.RUNTIME !== 'google') throw new ConfigError('RUNTIME must be google here');
+  return config;
+}
+
+const RazorpayKeys = v.object({ RAZORPAY_KEY_ID: text, RAZORPAY_KEY_SECRET: text, RAZORPAY_WEBHOOK_SECRET: text });
+const CustomerAuth = v.object({ AUTH_ISSUER: text, AUTH_AUDIENCE: text, AUTH_JWKS_URL: v.pipe(v.string(), v.url()) });
+
+function section<S extends v.GenericSchema>(schema: S, config: Config, who: string): v.InferOutput<S> {
+  const parsed = v.safeParse(schema, config);
+  if (parsed.success) return parsed.output;
+  const missing = parsed.issues.map((i) => v.getDotPath(i) ?? '?');
+  throw new ConfigError(`${who} needs: ${[...new Set(missing)].join(', ')}`);
+}
+
+/** The Razorpay keys, for the services that talk to the gateway or check its signatures. */
+export function razorpayKeys(config: Config, who: string): v.InferOutput<typeof RazorpayKeys> {
+  return section(RazorpayKeys, config, who);
+}
+
+/** The customer token issuer, for the service that authenticates customers. */
+export function customerAuth(config: Config, who: string): v.InferOutput<typeof CustomerAuth> {
+  return section(CustomerAuth, config, who);
+}
+
+/** The URL of a service that receives tasks, from SERVICE_URLS. */
+export function serviceUrl(config: Config, service: string, who: string): string {
+  const found = config.SERVICE_URLS.get(service);
+  if (!found) throw new ConfigError(`${who} needs SERVICE_URLS to name ${service}`);
+  return found;
 }

@@ -27,7 +27,7 @@ test.before(async () => {
   queue = new CloudTasksTaskQueue(client, {
     project: 'demo',
     location: 'asia-south1',
-    queues: { 'status-checks': { queue: 'status-checks', targetBaseUrl: target.baseUrl } },
+    queues: { 'status-checks': { queue: 'status-checks', url: `${target.baseUrl}/tasks/check-payment` } },
     serviceAccountEmail: SERVICE_ACCOUNT,
     audience: AUDIENCE,
   });
@@ -43,7 +43,6 @@ test('adapter: enqueue → created, dispatched as POST with our JSON body, task 
   const result = await queue.enqueue({
     queue: 'status-checks',
     id: 'order_9-check-1',
-    path: '/tasks/check-payment',
     body,
     scheduleTime: new Date(Date.now() + 200),
   });
@@ -70,7 +69,6 @@ test('adapter: the same id twice → already-exists, and only one dispatch', asy
     queue.enqueue({
       queue: 'status-checks',
       id: 'order_7-check-1',
-      path: '/tasks/once',
       body: { orderId: 'order_7' },
       scheduleTime: new Date(),
     });
@@ -78,5 +76,5 @@ test('adapter: the same id twice → already-exists, and only one dispatch', asy
   t.is(await enqueue(), 'already-exists');
   await taskGone(client, `${QUEUE}/tasks/order_7-check-1`);
   t.is(await enqueue(), 'already-exists', 'still refused after completion (name reservation)');
-  t.is(target.at('/tasks/once').length, 1);
+  t.is(target.at('/tasks/check-payment').length, 1);
 });

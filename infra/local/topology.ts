@@ -1,67 +1,76 @@
 import { PubSub } from '@google-cloud/pubsub';
 import { type ServerType, serve } from '@hono/node-server';
-import { Hono } from 'hono';
+import type { Hono } from 'hono';
 import { proxy } from 'hono/proxy';
-import { createApp as createApiApp } from '../../services/api/app.ts';
-import { LocalIssuer } from '../../services/embedded/local-issuer.ts';
-import { createApp as createFulfillmentApp } from '../../services/fulfillment/app.ts';
-import { googleDeps } from '../../services/google/deps.ts';
-import { createApp as createNotifierApp } from '../../services/notifier/app.ts';
-import { createApp as createRefundsApp } from '../../services/refunds/app.ts';
+import { SERVICES, subscriptions } from '../../services/catalogue/catalogue.ts';
+import { createFrontDoor } from '../../services/catalogue/front-door.ts';
+import { DEV_RAZORPAY_KEYS, type RazorpayKeys } from '../../services/dev/dev-keys.ts';
+import { createDevRoutes } from '../../services/dev/dev-routes.ts';
+import { LocalIssuer } from '../../services/dev/local-issuer.ts';
 import { createSandboxGateway, type SandboxGateway } from '../../services/sandbox-gateway/app.ts';
-import { createApp as createStatusCheckerApp } from '../../services/status-checker/app.ts';
-import { createApp as createWebhooksApp } from '../../services/webhooks/app.ts';
 import { JsonLogger } from '../../shared/adapters/logging/json-logger.ts';
 import { SystemClock } from '../../shared/adapters/memory/clocks.ts';
 import { ensurePubSubTopology } from '../../shared/adapters/pubsub/pubsub-topology.ts';
-import { loadConfig } from '../../shared/config.ts';
-import { AppError } from '../../shared/domain/errors.ts';
-import { problem } from '../../shared/http/problem.ts';
+import { type EmbeddedConfig, loadConfig } from '../../shared/config.ts';
+import { PUSH_ROUTES, TASK_ROUTES } from '../../shared/http/routes.ts';
 import type { Logger } from '../../shared/ports/logger.ts';
-import { publishPendingEvents } from '../../shared/use-cases/publish-events.ts';
 import { startCloudTasksEmulator } from '../cloud-tasks-emulator/emulator.ts';
 import { freePort, type RunningEmulator, startEmulator } from './emulators.ts';
+import { type ServiceProcess, serviceProcess } from './service-process.ts';
 
 export interface TopologyOptions {
   /** The front door's port (0 = any free one). */
   readonly port: number;
+  /** The front door's interface (default 127.0.0.1: it serves /dev and /sandbox). */
+  readonly host?: string;
   /** Reuse running emulators (host:port); otherwise they are started here and stopped with the topology. */
   readonly firestoreHost?: string;
   readonly pubsubHost?: string;
   readonly projectId?: string;
-  readonly statusCheckIntervalSeconds?: number;
-  readonly paymentMaxAgeSeconds?: number;
+  /**
+   * The product's settings, as `npm start` takes them (STATUS_CHECK_…, PAYMENT_MAX_AGE_SECONDS, OPERATOR_API_KEYS,
+   * APP_WEBHOOK_…, LOG_LEVEL, …): handed to every service process. Unset keys take shared/config.ts's defaults.
+   */
+  readonly settings?: Readonly<Record<string, string | undefined>>;
   readonly logger?: Logger;
-  readonly refundCheckIntervalSeconds?: number;
-  /** The app backend that receives signed notification webhooks. */
-  readonly appWebhook?: { readonly url: string; readonly secret: string };
   /** Sandbox refunds settle by themselves after this long (null: only by control). */
   readonly refundAutoSettleMs?: number | null;
 }
 
 export interface Topology {
   readonly baseUrl: string;
+  /** Where each part listens: every service of the catalogue, the sandbox and the emulators. */
   readonly services: Readonly<Record<string, string>>;
+  /** Each service's process, to stop (or kill) and start again. */
+  readonly processes: ReadonlyMap<string, ServiceProcess>;
   readonly sandbox: SandboxGateway;
-  readonly razorpay: { readonly keyId: string; readonly keySecret: string; readonly webhookSecret: string };
-  /** An operator key with the finance role. */
-  readonly operatorKey: string;
+  readonly razorpay: RazorpayKeys;
+  /** An operator key with the finance role (the configured one's first finance key, or a development key). */
+  readonly operatorKey: string | null;
   stop(): Promise<void>;
 }
 
-const RAZORPAY = {
-  keyId: 'rzp_test_topology0000',
-  keySecret: 'topology_key_secret_not_for_production',
-  webhookSecret: 'topology_webhook_secret_not_for_production',
-};
-const TASKS_ACCOUNT = 'status-checks@local-topology.iam.gserviceaccount.com';
-const OPERATOR_KEY = 'topology-finance-key-not-for-production';
-const QUEUES = ['status-checks', 'refund-checks', 'notification-deliveries'];
-const SUBSCRIBERS = ['notifier', 'fulfillment', 'refunds'] as const;
+/** The service account the local Cloud Tasks (and Scheduler) sign their OIDC tokens for. */
+const PUSH_ACCOUNT = 'pusher@local-topology.iam.gserviceaccount.com';
+const DEV_OPERATOR_KEY = 'topology-finance-key-not-for-production';
+/** Settings the topology passes on to each service as they are. */
+const PASSED_ON = [
+  'STATUS_CHECK_INTERVAL_SECONDS',
+  'PAYMENT_MAX_AGE_SECONDS',
+  'REFUND_CHECK_INTERVAL_SECONDS',
+  'MAX_TRANSIENT_ATTEMPTS',
+  'APP_WEBHOOK_URL',
+  'APP_WEBHOOK_SECRET',
+  'OPERATOR_API_KEYS',
+  'BODY_LIMIT_BYTES',
+  'LOG_LEVEL',
+  'TASKS_LOCATION',
+  'PAYMENT_EVENTS_TOPIC',
+] as const;
 
-function listen(fetch: Hono['fetch'], port: number): Promise<{ server: ServerType; port: number }> {
+function listen(fetch: Hono['fetch'], port: number, hostname: string): Promise<ServerType> {
   return new Promise((resolve) => {
-    const server = serve({ fetch, port, hostname: '127.0.0.1' }, (info) => resolve({ server, port: info.port }));
+    const server = serve({ fetch, port, hostname }, () => resolve(server));
   });
 }
 
@@ -71,20 +80,27 @@ function close(server: ServerType): Promise<void> {
 
 /**
  * The product as it runs on Google Cloud, on this machine: Firestore and Pub/Sub emulators, the project's Cloud Tasks
- * emulator, the sandbox gateway, and each service as its own HTTP server with its own configuration (as on Cloud
- * Run), behind a front door that routes `/v1`, `/webhooks` and `/sandbox` as the load balancer would.
+ * emulator, and every service of the catalogue as its own Node process started through the Cloud Run entry point
+ * (`SERVICE=<name>`) with its own environment, behind a front door that routes public paths as the load balancer
+ * would. The sandbox gateway and the development token issuer run in this process: they are not Google services.
  */
 export async function startLocalTopology(options: TopologyOptions): Promise<Topology> {
   const logger = options.logger ?? new JsonLogger('INFO');
+  const settings: EmbeddedConfig = (() => {
+    const parsed = loadConfig({ ...options.settings, RUNTIME: 'embedded' });
+    if (parsed.RUNTIME !== 'embedded') throw new Error('unreachable');
+    return parsed;
+  })();
   const projectId = options.projectId ?? 'local-payments';
-  const location = 'asia-south1';
-  const queue = 'status-checks';
+  const location = settings.TASKS_LOCATION;
   const started: RunningEmulator[] = [];
   const servers: ServerType[] = [];
-  let sweep: NodeJS.Timeout | null = null;
+  const processes = new Map<string, ServiceProcess>();
   let tasksEmulator: Awaited<ReturnType<typeof startCloudTasksEmulator>> | null = null;
+  let sandbox: SandboxGateway | null = null;
   const stop = async () => {
-    if (sweep) clearInterval(sweep);
+    sandbox?.close();
+    await Promise.all([...processes.values()].map((p) => p.stop('SIGTERM')));
     await Promise.all(servers.map(close));
     await tasksEmulator?.stop();
     await Promise.all(started.map((e) => e.stop()));
@@ -99,157 +115,129 @@ export async function startLocalTopology(options: TopologyOptions): Promise<Topo
         return emulator.host;
       }),
     );
-    // the Google clients read these themselves; this composition root is where they are decided
-    process.env.FIRESTORE_EMULATOR_HOST = firestoreHost;
-    process.env.PUBSUB_EMULATOR_HOST = pubsubHost;
-    process.env.METADATA_SERVER_DETECTION = 'none';
-
     tasksEmulator = await startCloudTasksEmulator({
-      queues: QUEUES.map((q) => `projects/${projectId}/locations/${location}/queues/${q}`),
+      queues: Object.keys(TASK_ROUTES).map((q) => `projects/${projectId}/locations/${location}/queues/${q}`),
       nameReservationMs: 60_000,
     });
 
-    const ports = {
-      api: await freePort(),
-      webhooks: await freePort(),
-      statusChecker: await freePort(),
-      notifier: await freePort(),
-      fulfillment: await freePort(),
-      refunds: await freePort(),
-      sandbox: await freePort(),
-    };
     const url = (port: number) => `http://127.0.0.1:${port}`;
+    const ports = new Map<string, number>();
+    for (const service of SERVICES) ports.set(service.name, await freePort());
+    const sandboxPort = await freePort();
     const frontPort = options.port === 0 ? await freePort() : options.port;
-    const base = `http://127.0.0.1:${frontPort}`;
+    const host = options.host ?? '127.0.0.1';
+    const base = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${frontPort}`;
     const issuer = await LocalIssuer.create(`${base}/dev`);
+    const razorpay: RazorpayKeys =
+      settings.RAZORPAY_KEY_ID && settings.RAZORPAY_KEY_SECRET && settings.RAZORPAY_WEBHOOK_SECRET
+        ? {
+            keyId: settings.RAZORPAY_KEY_ID,
+            keySecret: settings.RAZORPAY_KEY_SECRET,
+            webhookSecret: settings.RAZORPAY_WEBHOOK_SECRET,
+          }
+        : DEV_RAZORPAY_KEYS;
+    const operatorKeys = settings.OPERATOR_API_KEYS ?? `finance:${DEV_OPERATOR_KEY}`;
+    const operatorKey =
+      operatorKeys
+        .split(',')
+        .map((pair) => pair.trim())
+        .find((pair) => pair.startsWith('finance:'))
+        ?.slice('finance:'.length) ?? null;
 
-    const env = {
+    // what every service's container would be given, as strings, exactly as Cloud Run passes its environment
+    const common: Record<string, string> = {
       RUNTIME: 'google',
+      HOST: '127.0.0.1',
       GOOGLE_CLOUD_PROJECT: projectId,
-      RAZORPAY_KEY_ID: RAZORPAY.keyId,
-      RAZORPAY_KEY_SECRET: RAZORPAY.keySecret,
-      RAZORPAY_WEBHOOK_SECRET: RAZORPAY.webhookSecret,
-      RAZORPAY_BASE_URL: url(ports.sandbox),
+      FIRESTORE_EMULATOR_HOST: firestoreHost!,
+      PUBSUB_EMULATOR_HOST: pubsubHost!,
+      METADATA_SERVER_DETECTION: 'none',
+      CLOUD_TASKS_EMULATOR_HOST: tasksEmulator.endpoint,
+      RAZORPAY_KEY_ID: razorpay.keyId,
+      RAZORPAY_KEY_SECRET: razorpay.keySecret,
+      RAZORPAY_WEBHOOK_SECRET: razorpay.webhookSecret,
+      RAZORPAY_BASE_URL: url(sandboxPort),
       CHECKOUT_URL_BASE: `${base}/sandbox/checkout`,
       AUTH_ISSUER: issuer.issuer,
       AUTH_AUDIENCE: LocalIssuer.CUSTOMER_AUDIENCE,
       AUTH_JWKS_URL: `${base}/dev/jwks.json`,
-      STATUS_CHECKER_URL: url(ports.statusChecker),
-      REFUNDS_URL: url(ports.refunds),
-      NOTIFIER_URL: url(ports.notifier),
-      OPERATOR_API_KEYS: `finance:${OPERATOR_KEY}`,
-      ...(options.appWebhook
-        ? { APP_WEBHOOK_URL: options.appWebhook.url, APP_WEBHOOK_SECRET: options.appWebhook.secret }
-        : {}),
-      REFUND_CHECK_INTERVAL_SECONDS: String(options.refundCheckIntervalSeconds ?? 900),
-      CLOUD_TASKS_EMULATOR_HOST: tasksEmulator.endpoint,
-      TASKS_LOCATION: location,
-      TASKS_STATUS_QUEUE: queue,
-      TASKS_SERVICE_ACCOUNT: TASKS_ACCOUNT,
+      SERVICE_URLS: [...ports].map(([name, port]) => `${name}=${url(port)}`).join(','),
+      TASKS_SERVICE_ACCOUNT: PUSH_ACCOUNT,
       PUSH_OIDC_ISSUER: tasksEmulator.issuer,
       PUSH_OIDC_JWKS_URL: tasksEmulator.jwksUrl,
-      PUSH_OIDC_AUDIENCE: url(ports.statusChecker),
-      PUSH_SERVICE_ACCOUNT: TASKS_ACCOUNT,
-      STATUS_CHECK_INTERVAL_SECONDS: String(options.statusCheckIntervalSeconds ?? 900),
-      PAYMENT_MAX_AGE_SECONDS: String(options.paymentMaxAgeSeconds ?? 172_800),
+      PUSH_SERVICE_ACCOUNT: PUSH_ACCOUNT,
+      OPERATOR_API_KEYS: operatorKeys,
+      PRINT_WALKTHROUGH: 'false',
     };
-    const configFor = (service: string, extra: Record<string, string> = {}) =>
-      loadConfig({ ...env, SERVICE: service, ...extra });
-    const depsFor = (service: string, extra?: Record<string, string>) => {
-      const config = configFor(service, extra);
-      return { deps: googleDeps(config, logger.child({ service })), config };
-    };
+    for (const key of PASSED_ON) {
+      const value = options.settings?.[key];
+      if (value !== undefined && value !== '' && key !== 'OPERATOR_API_KEYS') common[key] = value;
+    }
+    for (const service of SERVICES) {
+      const port = ports.get(service.name)!;
+      processes.set(
+        service.name,
+        serviceProcess({
+          name: service.name,
+          port,
+          logger,
+          env: {
+            ...common,
+            PUSH_OIDC_AUDIENCE: url(port),
+            // the Pub/Sub emulator sends no OIDC token with its pushes: subscribers' check is off here, never on Google
+            ...(service.subscribes.length > 0 ? { PUSH_AUTH: 'none' } : {}),
+          },
+        }),
+      );
+    }
+    await Promise.all([...processes.values()].map((p) => p.start()));
 
-    const api = depsFor('api');
-    const webhooks = depsFor('webhooks');
-    const checker = depsFor('status-checker');
-    // the Pub/Sub emulator sends no OIDC token with its pushes: the subscribers' check is off here, never in production
-    const notifier = depsFor('notifier', { PUSH_AUTH: 'none' });
-    const fulfillment = depsFor('fulfillment', { PUSH_AUTH: 'none' });
-    const refunds = depsFor('refunds', { PUSH_AUTH: 'none' });
-    const limit = api.config.BODY_LIMIT_BYTES;
-
-    const sandbox = createSandboxGateway({
-      ...RAZORPAY,
+    sandbox = createSandboxGateway({
+      ...razorpay,
       webhookUrl: `${base}/webhooks/razorpay`,
       clock: new SystemClock(),
       logger: logger.child({ service: 'sandbox-gateway' }),
       refundAutoSettleMs: options.refundAutoSettleMs === undefined ? 1000 : options.refundAutoSettleMs,
     });
+    servers.push(await listen(sandbox.app.fetch, sandboxPort, '127.0.0.1'));
 
-    for (const [fetch, port] of [
-      [createApiApp({ ...api.deps, bodyLimitBytes: limit }).fetch, ports.api],
-      [createWebhooksApp({ ...webhooks.deps, bodyLimitBytes: limit }).fetch, ports.webhooks],
-      [createStatusCheckerApp({ ...checker.deps, bodyLimitBytes: limit }).fetch, ports.statusChecker],
-      [createNotifierApp({ ...notifier.deps, bodyLimitBytes: limit }).fetch, ports.notifier],
-      [createFulfillmentApp({ ...fulfillment.deps, bodyLimitBytes: limit }).fetch, ports.fulfillment],
-      [createRefundsApp({ ...refunds.deps, bodyLimitBytes: limit }).fetch, ports.refunds],
-      [sandbox.app.fetch, ports.sandbox],
-    ] as const) {
-      servers.push((await listen(fetch, port)).server);
-    }
-
-    await ensurePubSubTopology(new PubSub({ projectId }), {
-      topics: [api.config.PAYMENT_EVENTS_TOPIC],
-      subscriptions: SUBSCRIBERS.map((name) => ({
-        name: `${name}-payment-events`,
-        topic: api.config.PAYMENT_EVENTS_TOPIC,
-        pushEndpoint: `${url(ports[name])}/pubsub/payment-events`,
-        deadLetterTopic: `${api.config.PAYMENT_EVENTS_TOPIC}-dead-letter`,
+    await ensurePubSubTopology(new PubSub({ projectId, apiEndpoint: pubsubHost! }), {
+      topics: [settings.PAYMENT_EVENTS_TOPIC],
+      subscriptions: subscriptions().map((sub) => ({
+        name: sub.name,
+        topic: sub.topic === 'payment-events' ? settings.PAYMENT_EVENTS_TOPIC : sub.topic,
+        pushEndpoint: `${url(ports.get(sub.service.name)!)}${PUSH_ROUTES[sub.topic]}`,
+        deadLetterTopic: `${settings.PAYMENT_EVENTS_TOPIC}-dead-letter`,
         ackDeadlineSeconds: 10,
       })),
       omitDeadLetterPolicy: true,
     });
 
-    const front = new Hono();
-    const forward =
-      (target: string, strip = '') =>
-      (c: { req: { raw: Request; url: string } }) => {
-        const incoming = new URL(c.req.url);
-        return proxy(`${target}${incoming.pathname.slice(strip.length)}${incoming.search}`, { raw: c.req.raw });
-      };
-    front.all('/v1/*', forward(url(ports.api)));
-    front.all('/webhooks/*', forward(url(ports.webhooks)));
-    front.all('/sandbox/*', forward(url(ports.sandbox), '/sandbox'));
-    front.get('/dev/jwks.json', (c) => c.json(issuer.jwks));
-    front.get('/dev/token', async (c) => {
-      const customerId = c.req.query('customerId') ?? '';
-      if (!/^[A-Za-z0-9_-]{1,64}$/.test(customerId)) {
-        return problem(new AppError('validation', 'customerId: 1–64 letters, digits, _ or -'));
-      }
-      return c.json({ token: await issuer.customerToken(customerId), tokenType: 'Bearer', expiresIn: 3600 });
+    const dev = createDevRoutes(issuer);
+    const front = createFrontDoor({
+      forward: (service, request) => {
+        const incoming = new URL(request.url);
+        return proxy(`${url(ports.get(service.name)!)}${incoming.pathname}${incoming.search}`, { raw: request });
+      },
+      internal: false,
+      mounts: { '/dev': dev.fetch, '/sandbox': sandbox.app.fetch },
     });
-    front.get('/healthz', (c) => c.json({ ok: true }));
-    front.notFound((c) =>
-      problem(new AppError('not-found', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`)),
-    );
-    servers.push((await listen(front.fetch, frontPort)).server);
-
-    // stands in for the Cloud Scheduler job that calls the status-checker's /tasks/sweep-outbox every minute
-    sweep = setInterval(() => void publishPendingEvents(checker.deps).catch(() => undefined), 2000);
-    sweep.unref();
+    servers.push(await listen(front.fetch, frontPort, host));
 
     return {
       baseUrl: base,
       services: {
-        api: url(ports.api),
-        webhooks: url(ports.webhooks),
-        statusChecker: url(ports.statusChecker),
-        notifier: url(ports.notifier),
-        fulfillment: url(ports.fulfillment),
-        refunds: url(ports.refunds),
-        sandbox: url(ports.sandbox),
+        ...Object.fromEntries([...ports].map(([name, port]) => [name, url(port)])),
+        sandbox: url(sandboxPort),
         cloudTasksEmulator: tasksEmulator.endpoint,
         firestoreEmulator: firestoreHost!,
         pubsubEmulator: pubsubHost!,
       },
+      processes,
       sandbox,
-      razorpay: RAZORPAY,
-      operatorKey: OPERATOR_KEY,
-      async stop() {
-        sandbox.close();
-        await stop();
-      },
+      razorpay,
+      operatorKey,
+      stop,
     };
   } catch (error) {
     await stop();

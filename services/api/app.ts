@@ -11,7 +11,7 @@ import { getCustomerOrder, listCustomerOrders } from '../../shared/use-cases/cus
 import { listNotifications } from '../../shared/use-cases/notify-customer.ts';
 import { getAccount, listAccountEntries } from '../../shared/use-cases/settle-account.ts';
 import type { ApiDeps } from './deps.ts';
-import { mountOperatorRoutes } from './operator-routes.ts';
+import { createOperatorApp } from './operator-routes.ts';
 import { IdempotencyKey } from './schemas.ts';
 import { checkoutView, orderView } from './views.ts';
 
@@ -55,14 +55,11 @@ export type { ApiDeps };
 /** The customer-facing API: create and confirm payments, read orders and the notification feed. */
 export function createApp(deps: ApiDeps) {
   const app = createServiceApp({ name: 'api', logger: deps.logger, bodyLimitBytes: deps.bodyLimitBytes });
-  // operator routes first: they authenticate by API key, not by a customer's token
-  mountOperatorRoutes(app, deps);
+  // each route names its own authentication, so no route depends on the order of registration
   const customer = customerAuth(deps.customerTokens);
-  for (const path of ['/v1/orders', '/v1/orders/*', '/v1/notifications', '/v1/account', '/v1/account/*']) {
-    app.use(path, customer);
-  }
+  app.route('/', createOperatorApp(deps));
 
-  app.post('/v1/orders', async (c) => {
+  app.post('/v1/orders', customer, async (c) => {
     const idempotencyKey = parseWith(IdempotencyKey, c.req.header('idempotency-key'), 'Idempotency-Key header');
     const body = await parseJsonBody(c, CreateOrderBody);
     const result = await createOrder(
@@ -79,7 +76,7 @@ export function createApp(deps: ApiDeps) {
     return c.json({ ...orderView(result.order), checkout: checkoutView(result.checkout) }, 201);
   });
 
-  app.get('/v1/orders', async (c) => {
+  app.get('/v1/orders', customer, async (c) => {
     const q = parseQuery(c, ListQuery);
     const page = await listCustomerOrders(
       {
@@ -95,27 +92,27 @@ export function createApp(deps: ApiDeps) {
     return c.json({ items: page.items.map(orderView), nextCursor: page.nextCursor });
   });
 
-  app.get('/v1/orders/:id', async (c) => {
+  app.get('/v1/orders/:id', customer, async (c) => {
     const order = await getCustomerOrder(c.get('customerId'), orderIdParam(c.req.param('id')), deps);
     return c.json(orderView(order));
   });
 
-  app.post('/v1/orders/:id/confirm', async (c) => {
+  app.post('/v1/orders/:id/confirm', customer, async (c) => {
     const orderId = orderIdParam(c.req.param('id'));
     const body = await parseJsonBody(c, ConfirmBody);
     const order = await confirmPayment(c.get('customerId'), orderId, body, { ...deps, logger: c.get('logger') });
     return c.json(orderView(order), 202);
   });
 
-  app.get('/v1/account', async (c) => c.json(await getAccount(c.get('customerId'), deps)));
+  app.get('/v1/account', customer, async (c) => c.json(await getAccount(c.get('customerId'), deps)));
 
-  app.get('/v1/account/entries', async (c) => {
+  app.get('/v1/account/entries', customer, async (c) => {
     const q = parseQuery(c, FeedQuery);
     const page = await listAccountEntries(c.get('customerId'), q.limit, q.cursor, deps);
     return c.json({ items: page.items, nextCursor: page.nextCursor });
   });
 
-  app.get('/v1/notifications', async (c) => {
+  app.get('/v1/notifications', customer, async (c) => {
     const q = parseQuery(c, FeedQuery);
     const page = await listNotifications(c.get('customerId'), q.limit, q.cursor, deps);
     return c.json({ items: page.items, nextCursor: page.nextCursor });

@@ -1,4 +1,4 @@
-import type { Hono } from 'hono';
+import { Hono } from 'hono';
 import * as v from 'valibot';
 import { AppError } from '../../shared/domain/errors.ts';
 import { MAX_AMOUNT } from '../../shared/domain/money.ts';
@@ -32,8 +32,12 @@ function orderIdParam(id: string): string {
   return id;
 }
 
-/** Operator endpoints, by API key and role: refunds (finance), any order and the deliveries (support, finance). */
-export function mountOperatorRoutes(app: Hono<AppEnv>, deps: ApiDeps): void {
+/**
+ * Operator endpoints, a sub-app of the api service, by API key and role: refunds (finance), any order and the
+ * deliveries (support, finance). Errors and unknown paths fall through to the api's own handlers.
+ */
+export function createOperatorApp(deps: ApiDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
   const anyOperator = operatorAuth(deps.operatorKeys, ['support', 'finance']);
   const finance = operatorAuth(deps.operatorKeys, ['finance']);
 
@@ -75,4 +79,5 @@ export function mountOperatorRoutes(app: Hono<AppEnv>, deps: ApiDeps): void {
     const customerId = parseWith(CustomerIdParam, c.req.param('customerId'), 'customer id');
     return c.json(await setAccountStatus(customerId, 'open', c.get('operator'), { ...deps, logger: c.get('logger') }));
   });
+  return app;
 }

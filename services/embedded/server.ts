@@ -1,11 +1,22 @@
 import { serve } from '@hono/node-server';
 import { JsonLogger } from '../../shared/adapters/logging/json-logger.ts';
-import { loadConfig } from '../../shared/config.ts';
+import { ConfigError, loadConfig } from '../../shared/config.ts';
+import { walkthrough } from '../dev/walkthrough.ts';
 import { createEmbeddedStack } from './stack.ts';
-import { walkthrough } from './walkthrough.ts';
 
 // `npm start`: the whole product in one process on in-memory adapters and the sandbox gateway.
-const config = loadConfig(process.env);
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  console.error(error instanceof ConfigError ? error.message : String(error));
+  process.exit(1);
+}
+if (config.RUNTIME !== 'embedded') {
+  // the embedded stack mints tokens for anyone (/dev) and fakes the gateway (/sandbox): never on Google Cloud
+  console.error('npm start runs the embedded development stack; RUNTIME=google runs a service: node dist/…/main.js');
+  process.exit(1);
+}
 const logger = new JsonLogger(config.LOG_LEVEL);
 const base = config.PUBLIC_BASE_URL ?? `http://localhost:${config.PORT}`;
 const stack = await createEmbeddedStack({
@@ -16,6 +27,8 @@ const stack = await createEmbeddedStack({
   bodyLimitBytes: config.BODY_LIMIT_BYTES,
   refundCheckIntervalSeconds: config.REFUND_CHECK_INTERVAL_SECONDS,
   maxTransientAttempts: config.MAX_TRANSIENT_ATTEMPTS,
+  jobSchedules: { 'outbox-sweep': config.OUTBOX_SWEEP_SCHEDULE },
+  timeZone: config.SCHEDULER_TIME_ZONE,
   ...(config.APP_WEBHOOK_URL && config.APP_WEBHOOK_SECRET
     ? { appWebhook: { url: config.APP_WEBHOOK_URL, secret: config.APP_WEBHOOK_SECRET } }
     : {}),
@@ -32,8 +45,9 @@ const stack = await createEmbeddedStack({
 });
 stack.start();
 
-const server = serve({ fetch: stack.app.fetch, port: config.PORT }, (info) => {
-  logger.log('INFO', 'embedded stack listening', { port: info.port });
+const server = serve({ fetch: stack.app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+  const reach = config.HOST === '127.0.0.1' ? 'this machine only (set HOST to change)' : `interface ${config.HOST}`;
+  logger.log('INFO', `embedded stack listening on ${reach}`, { host: config.HOST, port: info.port });
   if (config.PRINT_WALKTHROUGH) console.log(walkthrough(base, stack.operatorKey));
 });
 

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import type { Hono } from 'hono';
 import { AppWebhookChannel } from '../../shared/adapters/channels/app-webhook-channel.ts';
 import { FetchWebhookPoster } from '../../shared/adapters/channels/fetch-webhook-poster.ts';
 import { LogChannel } from '../../shared/adapters/channels/log-channel.ts';
@@ -15,23 +15,29 @@ import { MemoryInboxStore } from '../../shared/adapters/memory/memory-inbox-stor
 import { MemoryNotificationStore } from '../../shared/adapters/memory/memory-notification-store.ts';
 import { MemoryOperatorKeyStore } from '../../shared/adapters/memory/memory-operator-keys.ts';
 import { MemoryOrderStore } from '../../shared/adapters/memory/memory-order-store.ts';
+import { MemoryScheduler } from '../../shared/adapters/memory/memory-scheduler.ts';
 import { MemoryTaskQueue } from '../../shared/adapters/memory/memory-task-queue.ts';
-import { AppError } from '../../shared/domain/errors.ts';
-import { problem } from '../../shared/http/problem.ts';
+import { loadConfig } from '../../shared/config.ts';
+import { JOB_ROUTES, type JobName, PUSH_ROUTES, TASK_ROUTES } from '../../shared/http/routes.ts';
 import type { AccountStore } from '../../shared/ports/account-store.ts';
 import type { Clock } from '../../shared/ports/clock.ts';
 import type { IdGenerator } from '../../shared/ports/id-generator.ts';
 import type { Logger } from '../../shared/ports/logger.ts';
-import type { Deps } from '../../shared/use-cases/deps.ts';
+import type { QueueName } from '../../shared/ports/task-queue.ts';
 import { publishPendingEvents } from '../../shared/use-cases/publish-events.ts';
-import { createApp as createApiApp } from '../api/app.ts';
-import { createApp as createFulfillmentApp } from '../fulfillment/app.ts';
-import { createApp as createNotifierApp } from '../notifier/app.ts';
-import { createApp as createRefundsApp } from '../refunds/app.ts';
+import {
+  jobTarget,
+  SERVICES,
+  type ServiceApp,
+  type ServiceDeps,
+  subscriptions,
+  taskTarget,
+} from '../catalogue/catalogue.ts';
+import { createFrontDoor } from '../catalogue/front-door.ts';
+import { DEV_RAZORPAY_KEYS, type RazorpayKeys } from '../dev/dev-keys.ts';
+import { createDevRoutes } from '../dev/dev-routes.ts';
+import { LocalIssuer } from '../dev/local-issuer.ts';
 import { createSandboxGateway, type SandboxGateway } from '../sandbox-gateway/app.ts';
-import { createApp as createStatusCheckerApp } from '../status-checker/app.ts';
-import { createApp as createWebhooksApp } from '../webhooks/app.ts';
-import { LocalIssuer } from './local-issuer.ts';
 
 export interface EmbeddedOptions {
   /** Where the stack is reached from outside; links and webhook URLs are built from it. */
@@ -42,7 +48,7 @@ export interface EmbeddedOptions {
   readonly statusCheckIntervalSeconds?: number;
   readonly paymentMaxAgeSeconds?: number;
   readonly bodyLimitBytes?: number;
-  readonly razorpay?: { readonly keyId: string; readonly keySecret: string; readonly webhookSecret: string };
+  readonly razorpay?: RazorpayKeys;
   /** Simulations: the chance a Pub/Sub delivery is duplicated, and the random source deciding it. */
   readonly busDuplicateRate?: number;
   readonly random?: () => number;
@@ -61,6 +67,9 @@ export interface EmbeddedOptions {
   readonly operatorApiKeys?: string;
   /** Replaces the in-memory account store (tests inject failures through it). */
   readonly accounts?: AccountStore;
+  /** Cron schedules of the scheduler jobs (default: shared/config.ts) and their time zone. */
+  readonly jobSchedules?: Partial<Record<JobName, string>>;
+  readonly timeZone?: string;
 }
 
 export interface EmbeddedStack {
@@ -68,13 +77,14 @@ export interface EmbeddedStack {
   readonly app: Hono;
   readonly fetch: Dispatch;
   readonly clock: Clock;
-  readonly deps: Deps;
+  readonly deps: ServiceDeps;
   readonly store: MemoryOrderStore;
   readonly queue: MemoryTaskQueue;
   readonly bus: MemoryEventBus;
   readonly sandbox: SandboxGateway;
   readonly issuer: LocalIssuer;
-  readonly razorpay: { readonly keyId: string; readonly keySecret: string; readonly webhookSecret: string };
+  readonly razorpay: RazorpayKeys;
+  readonly scheduler: MemoryScheduler;
   /** The development operator key (finance role) when none was configured; null otherwise. */
   readonly operatorKey: string | null;
   /** Runs everything that is due (outbox, Pub/Sub pushes, tasks, webhooks in flight) until nothing is left to do. */
@@ -84,47 +94,41 @@ export interface EmbeddedStack {
   stop(): Promise<void>;
 }
 
-const DEV_KEYS = {
-  keyId: 'rzp_test_embedded0000',
-  keySecret: 'embedded_key_secret_not_for_production',
-  webhookSecret: 'embedded_webhook_secret_not_for_production',
-};
-
 /**
- * The embedded default: every service and the sandbox gateway in one process, on in-memory adapters, wired exactly
- * as on Google Cloud (tasks and events reach their service as HTTP requests with Cloud Tasks' and Pub/Sub's shapes
- * and OIDC tokens), but dispatched in process. No cloud account or emulator needed.
+ * The embedded default: every service of the catalogue and the sandbox gateway in one process, on in-memory adapters,
+ * wired exactly as on Google Cloud (tasks, events and scheduler jobs reach their service as HTTP requests with Cloud
+ * Tasks', Pub/Sub's and Cloud Scheduler's shapes and OIDC tokens), but dispatched in process. No cloud account needed.
  */
 export async function createEmbeddedStack(options: EmbeddedOptions): Promise<EmbeddedStack> {
+  // the defaults are shared/config.ts's, whoever builds the stack
+  const defaults = loadConfig({ RUNTIME: 'embedded' });
   const clock = options.clock ?? new SystemClock();
-  const logger = options.logger ?? new JsonLogger('INFO');
+  const logger = options.logger ?? new JsonLogger(defaults.LOG_LEVEL);
   const ids = options.ids ?? new RandomIds();
-  const razorpay = options.razorpay ?? DEV_KEYS;
-  const bodyLimitBytes = options.bodyLimitBytes ?? 64 * 1024;
+  const razorpay = options.razorpay ?? DEV_RAZORPAY_KEYS;
+  const bodyLimitBytes = options.bodyLimitBytes ?? defaults.BODY_LIMIT_BYTES;
   const base = options.baseUrl.replace(/\/$/, '');
   const issuer = await LocalIssuer.create(`${base}/dev`);
 
-  const root = new Hono();
-  const dispatch: Dispatch = (request) => Promise.resolve(root.fetch(request));
-  const inProcessFetch = ((input: string | URL | Request, init?: RequestInit) =>
-    dispatch(new Request(input, init))) as typeof fetch;
-
-  const deliver: Dispatch = async (request) => {
-    const fault = options.chaos?.(request) ?? null;
-    if (fault === 'crash-before') return new Response(null, { status: 503 });
-    const response = await dispatch(request);
-    return fault === 'crash-after' ? new Response(null, { status: 503 }) : response;
-  };
+  const apps = new Map<string, ServiceApp>();
+  const toService = (name: string, request: Request) => Promise.resolve(apps.get(name)!.fetch(request));
+  const deliver =
+    (name: string): Dispatch =>
+    async (request) => {
+      const fault = options.chaos?.(request) ?? null;
+      if (fault === 'crash-before') return new Response(null, { status: 503 });
+      const response = await toService(name, request);
+      return fault === 'crash-after' ? new Response(null, { status: 503 }) : response;
+    };
 
   const store = new MemoryOrderStore();
   const pushToken = () => issuer.pushToken();
+  const queueNames = Object.keys(TASK_ROUTES) as QueueName[];
   const queue = new MemoryTaskQueue({
     clock,
-    targets: {
-      'status-checks': { baseUrl: base, dispatch: deliver },
-      'refund-checks': { baseUrl: base, dispatch: deliver },
-      'notification-deliveries': { baseUrl: base, dispatch: deliver },
-    },
+    targets: Object.fromEntries(
+      queueNames.map((q) => [q, { url: `${base}${TASK_ROUTES[q]}`, dispatch: deliver(taskTarget(q).name) }]),
+    ),
     token: pushToken,
   });
   const bus = new MemoryEventBus({
@@ -133,16 +137,36 @@ export async function createEmbeddedStack(options: EmbeddedOptions): Promise<Emb
     ...(options.busDuplicateRate !== undefined ? { duplicateRate: options.busDuplicateRate } : {}),
     ...(options.random ? { random: options.random } : {}),
   });
-  // one topic, a push subscription per handler, each at its own service (paths are per service, as on Cloud Run)
-  for (const name of ['notifier', 'fulfillment', 'refunds']) {
+  // a push subscription per subscriber, delivered straight to its service (from outside, the front door's
+  // `/pubsub/<service>/<topic>` reaches the same route)
+  for (const sub of subscriptions()) {
     bus.subscribe({
-      name,
-      topic: 'payment-events',
-      pushUrl: `${base}/pubsub/${name}/payment-events`,
-      dispatch: deliver,
+      name: sub.service.name,
+      topic: sub.topic,
+      pushUrl: `${base}${PUSH_ROUTES[sub.topic]}`,
+      dispatch: deliver(sub.service.name),
     });
   }
+  const schedules: Record<JobName, string> = {
+    'outbox-sweep': defaults.OUTBOX_SWEEP_SCHEDULE,
+    ...options.jobSchedules,
+  };
+  const scheduler = new MemoryScheduler({
+    clock,
+    token: pushToken,
+    jobs: (Object.keys(JOB_ROUTES) as JobName[]).map((job) => ({
+      name: job,
+      schedule: schedules[job],
+      timeZone: options.timeZone ?? defaults.SCHEDULER_TIME_ZONE,
+      url: `${base}${JOB_ROUTES[job]}`,
+      dispatch: deliver(jobTarget(job).name),
+    })),
+  });
 
+  let front: Hono | null = null;
+  const dispatch: Dispatch = (request) => Promise.resolve(front!.fetch(request));
+  const inProcessFetch = ((input: string | URL | Request, init?: RequestInit) =>
+    dispatch(new Request(input, init))) as typeof fetch;
   const sandbox = createSandboxGateway({
     ...razorpay,
     webhookUrl: `${base}/webhooks/razorpay`,
@@ -160,7 +184,7 @@ export async function createEmbeddedStack(options: EmbeddedOptions): Promise<Emb
 
   const operatorKey = options.operatorApiKeys ? null : `dev-finance-${ids.next('key').slice(4)}`;
   const appWebhook = options.appWebhook ?? null;
-  const deps: Deps = {
+  const deps: ServiceDeps = {
     orders: store,
     outbox: store,
     bus,
@@ -172,10 +196,10 @@ export async function createEmbeddedStack(options: EmbeddedOptions): Promise<Emb
     ids,
     logger,
     settings: {
-      statusCheckIntervalSeconds: options.statusCheckIntervalSeconds ?? 900,
-      paymentMaxAgeSeconds: options.paymentMaxAgeSeconds ?? 172_800,
-      refundCheckIntervalSeconds: options.refundCheckIntervalSeconds ?? 900,
-      maxTransientAttempts: options.maxTransientAttempts ?? 5,
+      statusCheckIntervalSeconds: options.statusCheckIntervalSeconds ?? defaults.STATUS_CHECK_INTERVAL_SECONDS,
+      paymentMaxAgeSeconds: options.paymentMaxAgeSeconds ?? defaults.PAYMENT_MAX_AGE_SECONDS,
+      refundCheckIntervalSeconds: options.refundCheckIntervalSeconds ?? defaults.REFUND_CHECK_INTERVAL_SECONDS,
+      maxTransientAttempts: options.maxTransientAttempts ?? defaults.MAX_TRANSIENT_ATTEMPTS,
       appWebhook,
     },
     accounts: options.accounts ?? new MemoryAccountStore(),
@@ -187,57 +211,25 @@ export async function createEmbeddedStack(options: EmbeddedOptions): Promise<Emb
       ...(appWebhook ? [new AppWebhookChannel(queue, () => clock.now())] : []),
     ],
     webhooks: new FetchWebhookPoster(),
+    customerTokens: issuer.customerVerifier(),
+    pushTokens: issuer.pushVerifier(),
   };
-  const pushTokens = issuer.pushVerifier();
-  const api = createApiApp({ ...deps, customerTokens: issuer.customerVerifier(), bodyLimitBytes });
-  const webhooks = createWebhooksApp({ ...deps, bodyLimitBytes });
-  const statusChecker = createStatusCheckerApp({ ...deps, pushTokens, bodyLimitBytes });
-  const notifier = createNotifierApp({ ...deps, pushTokens, bodyLimitBytes });
-  const fulfillment = createFulfillmentApp({ ...deps, pushTokens, bodyLimitBytes });
-  const refunds = createRefundsApp({ ...deps, pushTokens, bodyLimitBytes });
+  for (const service of SERVICES) apps.set(service.name, service.createApp({ ...deps, bodyLimitBytes }));
 
-  root.get('/', (c) =>
-    c.json({
+  const dev = createDevRoutes(issuer);
+  front = createFrontDoor({
+    forward: (service, request) => toService(service.name, request),
+    internal: true,
+    mounts: { '/dev': dev.fetch, '/sandbox': sandbox.app.fetch },
+    index: () => ({
       service: 'payments (embedded)',
       api: `${base}/v1`,
       token: `${base}/dev/token?customerId=cust_demo`,
       sandbox: `${base}/sandbox`,
       webhooks: `${base}/webhooks/razorpay`,
     }),
-  );
-  root.get('/healthz', (c) => c.json({ ok: true }));
-  root.get('/dev/token', async (c) => {
-    const customerId = c.req.query('customerId') ?? '';
-    if (!/^[A-Za-z0-9_-]{1,64}$/.test(customerId)) {
-      return problem(
-        new AppError('validation', 'customerId: 1–64 letters, digits, _ or -', [
-          { path: 'customerId', message: 'invalid' },
-        ]),
-      );
-    }
-    return c.json({ token: await issuer.customerToken(customerId), tokenType: 'Bearer', expiresIn: 3600 });
   });
-  root.get('/dev/jwks.json', (c) => c.json(issuer.jwks));
-  root.all('/v1/*', (c) => api.fetch(c.req.raw));
-  root.all('/webhooks/*', (c) => webhooks.fetch(c.req.raw));
-  // in one process the services share a host, so a path prefix stands for the service's own URL
-  root.all('/tasks/check-payment', (c) => statusChecker.fetch(c.req.raw));
-  root.all('/tasks/sweep-outbox', (c) => statusChecker.fetch(c.req.raw));
-  root.all('/tasks/check-refund', (c) => refunds.fetch(c.req.raw));
-  root.all('/tasks/deliver-notification', (c) => notifier.fetch(c.req.raw));
-  root.all('/pubsub/:service/payment-events', (c) => {
-    const app = { notifier, fulfillment, refunds }[c.req.param('service')];
-    if (!app) return problem(new AppError('not-found', 'no such subscriber'));
-    const url = new URL(c.req.url);
-    url.pathname = '/pubsub/payment-events';
-    return app.fetch(new Request(url, c.req.raw));
-  });
-  root.mount('/sandbox', sandbox.app.fetch);
-  root.notFound((c) =>
-    problem(new AppError('not-found', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`)),
-  );
 
-  let sweep: NodeJS.Timeout | null = null;
   const drain = async (): Promise<void> => {
     for (let round = 0; round < 1000; round++) {
       await sandbox.settle();
@@ -251,13 +243,14 @@ export async function createEmbeddedStack(options: EmbeddedOptions): Promise<Emb
   };
 
   return {
-    app: root,
+    app: front,
     fetch: dispatch,
     clock,
     deps,
     store,
     queue,
     bus,
+    scheduler,
     sandbox,
     issuer,
     razorpay,
@@ -266,13 +259,11 @@ export async function createEmbeddedStack(options: EmbeddedOptions): Promise<Emb
     start() {
       queue.start(200);
       bus.start(50);
-      sweep = setInterval(() => void publishPendingEvents(deps).catch(() => undefined), 5000);
-      sweep.unref();
+      scheduler.start(1000);
     },
     async stop() {
-      if (sweep) clearInterval(sweep);
       sandbox.close();
-      await Promise.all([queue.stop(), bus.stop()]);
+      await Promise.all([queue.stop(), bus.stop(), scheduler.stop()]);
     },
   };
 }

@@ -1,5 +1,6 @@
 import { pushAuth, type TokenVerifier } from '../../shared/http/auth.ts';
 import { readPaymentEvent } from '../../shared/http/pubsub-push.ts';
+import { PUSH_ROUTES } from '../../shared/http/routes.ts';
 import { createServiceApp } from '../../shared/http/service-app.ts';
 import type { Logger } from '../../shared/ports/logger.ts';
 import type { Deps } from '../../shared/use-cases/deps.ts';
@@ -22,7 +23,7 @@ export function createApp(deps: FulfillmentDeps) {
   const app = createServiceApp({ name: 'fulfillment', logger: deps.logger, bodyLimitBytes: deps.bodyLimitBytes });
   app.use('/pubsub/*', pushAuth(deps.pushTokens));
 
-  app.post('/pubsub/payment-events', async (c) => {
+  app.post(PUSH_ROUTES['payment-events'], async (c) => {
     const { event, messageId } = await readPaymentEvent(c);
     const result = await settleAccount(event, { ...deps, logger: c.get('logger').child({ messageId }) });
     return c.json({ result }, 200);

@@ -20,106 +20,135 @@ import { SystemClock } from '../../shared/adapters/memory/clocks.ts';
 import { RandomIds } from '../../shared/adapters/memory/ids.ts';
 import { MemoryOperatorKeyStore } from '../../shared/adapters/memory/memory-operator-keys.ts';
 import { PubSubEventBus } from '../../shared/adapters/pubsub/pubsub-event-bus.ts';
-import type { Config } from '../../shared/config.ts';
-import { jwtVerifier, type TokenVerifier } from '../../shared/http/auth.ts';
+import { customerAuth, type GoogleConfig, razorpayKeys, serviceUrl } from '../../shared/config.ts';
+import { jwtVerifier } from '../../shared/http/auth.ts';
+import { TASK_ROUTES } from '../../shared/http/routes.ts';
 import type { Logger } from '../../shared/ports/logger.ts';
 import type { OperatorKeyStore } from '../../shared/ports/operator-keys.ts';
-import type { Deps } from '../../shared/use-cases/deps.ts';
+import type { QueueName } from '../../shared/ports/task-queue.ts';
+import type { DepKey, ServiceDefinition, ServiceDeps } from '../catalogue/catalogue.ts';
+import { taskTarget } from '../catalogue/catalogue.ts';
 
-export interface GoogleDeps extends Deps {
-  readonly customerTokens: TokenVerifier;
-  readonly pushTokens: TokenVerifier | null;
-}
+const QUEUE_IDS = {
+  'status-checks': 'TASKS_STATUS_QUEUE',
+  'refund-checks': 'TASKS_REFUND_QUEUE',
+  'notification-deliveries': 'TASKS_DELIVERY_QUEUE',
+} as const satisfies Record<QueueName, keyof GoogleConfig>;
 
-function required<K extends keyof Config>(config: Config, key: K): NonNullable<Config[K]> {
-  const value = config[key];
-  if (value === undefined || value === null) throw new Error(`${String(key)} is required`);
-  return value as NonNullable<Config[K]>;
-}
-
-function target(queue: string, url: string) {
-  return { queue, targetBaseUrl: url, audience: url };
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | null = null;
+  return () => {
+    made ??= { value: make() };
+    return made.value;
+  };
 }
 
 /**
- * The Google Cloud composition: Firestore, Pub/Sub, Cloud Tasks and Razorpay, from configuration alone. The clients
- * honour FIRESTORE_EMULATOR_HOST / PUBSUB_EMULATOR_HOST themselves, and CLOUD_TASKS_EMULATOR_HOST points the Cloud
- * Tasks client at the project's emulator, so the same code runs on emulators and in production.
+ * The Google Cloud composition of one service: Firestore, Pub/Sub, Cloud Tasks and Razorpay, from configuration
+ * alone, building only what the catalogue entry `needs` (the notifier never sees a Razorpay secret, the webhooks
+ * service never creates a Cloud Tasks client). The clients honour FIRESTORE_EMULATOR_HOST / PUBSUB_EMULATOR_HOST
+ * themselves, and CLOUD_TASKS_EMULATOR_HOST points the Cloud Tasks client at the project's emulator, so the same code
+ * runs on emulators and in production. Clients are made once per process.
  */
-export function googleDeps(config: Config, logger: Logger): GoogleDeps {
-  const projectId = required(config, 'GOOGLE_CLOUD_PROJECT');
-  const firestore = new Firestore({ projectId, ignoreUndefinedProperties: true });
-  const store = new FirestoreOrderStore(firestore);
-  const pubsub = new PubSub({ projectId });
-  const tasksClient = createCloudTasksClient(
-    config.CLOUD_TASKS_EMULATOR_HOST ? { emulatorHost: config.CLOUD_TASKS_EMULATOR_HOST } : {},
+export function googleDeps(config: GoogleConfig, service: ServiceDefinition, logger: Logger): ServiceDeps {
+  const who = `the ${service.name} service`;
+  const projectId = config.GOOGLE_CLOUD_PROJECT;
+  const firestore = once(() => new Firestore({ projectId, ignoreUndefinedProperties: true }));
+  const orderStore = once(() => new FirestoreOrderStore(firestore()));
+  const clock = once(() => new SystemClock());
+  const tasks = once(
+    () =>
+      new CloudTasksTaskQueue(
+        createCloudTasksClient(
+          config.CLOUD_TASKS_EMULATOR_HOST ? { emulatorHost: config.CLOUD_TASKS_EMULATOR_HOST } : {},
+        ),
+        {
+          project: projectId,
+          location: config.TASKS_LOCATION,
+          // only the queues this service enqueues to; the audience is the target service's own URL, which is what
+          // each service checks its tokens against
+          queues: Object.fromEntries(
+            service.enqueues.map((queue) => {
+              const target = serviceUrl(config, taskTarget(queue).name, who).replace(/\/+$/, '');
+              return [
+                queue,
+                { queue: config[QUEUE_IDS[queue]], url: `${target}${TASK_ROUTES[queue]}`, audience: target },
+              ];
+            }),
+          ),
+          ...(config.TASKS_SERVICE_ACCOUNT ? { serviceAccountEmail: config.TASKS_SERVICE_ACCOUNT } : {}),
+        },
+      ),
   );
-  const tasks = new CloudTasksTaskQueue(tasksClient, {
-    project: projectId,
-    location: config.TASKS_LOCATION,
-    queues: {
-      // the audience is the target service's own URL, which is what each service checks its tokens against
-      'status-checks': target(config.TASKS_STATUS_QUEUE, required(config, 'STATUS_CHECKER_URL')),
-      'refund-checks': target(config.TASKS_REFUND_QUEUE, required(config, 'REFUNDS_URL')),
-      'notification-deliveries': target(config.TASKS_DELIVERY_QUEUE, required(config, 'NOTIFIER_URL')),
-    },
-    ...(config.TASKS_SERVICE_ACCOUNT ? { serviceAccountEmail: config.TASKS_SERVICE_ACCOUNT } : {}),
-  });
-  const clock = new SystemClock();
-  // keys from the environment first, then those provisioned in Firestore; both hold only hashes
-  const envKeys = config.OPERATOR_API_KEYS ? MemoryOperatorKeyStore.fromPairs(config.OPERATOR_API_KEYS) : null;
-  const storedKeys = new FirestoreOperatorKeyStore(firestore);
-  const operatorKeys: OperatorKeyStore = {
-    findByHash: async (hash) => (await envKeys?.findByHash(hash)) ?? storedKeys.findByHash(hash),
-  };
   const appWebhook =
     config.APP_WEBHOOK_URL && config.APP_WEBHOOK_SECRET
       ? { url: config.APP_WEBHOOK_URL, secret: config.APP_WEBHOOK_SECRET }
       : null;
-  const pushTokens =
-    config.PUSH_AUTH === 'none'
-      ? null
-      : jwtVerifier({
-          keys: createRemoteJWKSet(new URL(config.PUSH_OIDC_JWKS_URL)),
-          issuer: config.PUSH_OIDC_ISSUER,
-          audience: required(config, 'PUSH_OIDC_AUDIENCE'),
-          ...(config.PUSH_SERVICE_ACCOUNT ? { email: config.PUSH_SERVICE_ACCOUNT } : {}),
-        });
-  return {
-    orders: store,
-    outbox: store,
-    bus: new PubSubEventBus(pubsub, { topics: { 'payment-events': config.PAYMENT_EVENTS_TOPIC } }),
+
+  const factories: { readonly [K in DepKey]: () => ServiceDeps[K] } = {
+    orders: orderStore,
+    outbox: orderStore,
+    bus: () =>
+      new PubSubEventBus(new PubSub({ projectId }), { topics: { 'payment-events': config.PAYMENT_EVENTS_TOPIC } }),
     tasks,
-    gateway: new RazorpayGateway({
-      keyId: required(config, 'RAZORPAY_KEY_ID'),
-      keySecret: required(config, 'RAZORPAY_KEY_SECRET'),
-      webhookSecret: required(config, 'RAZORPAY_WEBHOOK_SECRET'),
-      baseUrl: config.RAZORPAY_BASE_URL ?? 'https://api.razorpay.com',
-      checkoutUrlBase: config.CHECKOUT_URL_BASE ?? null,
-    }),
-    inbox: new FirestoreInboxStore(firestore),
-    notifications: new FirestoreNotificationStore(firestore),
+    gateway: () => {
+      const keys = razorpayKeys(config, who);
+      return new RazorpayGateway({
+        keyId: keys.RAZORPAY_KEY_ID,
+        keySecret: keys.RAZORPAY_KEY_SECRET,
+        webhookSecret: keys.RAZORPAY_WEBHOOK_SECRET,
+        baseUrl: config.RAZORPAY_BASE_URL,
+        checkoutUrlBase: config.CHECKOUT_URL_BASE ?? null,
+      });
+    },
+    inbox: () => new FirestoreInboxStore(firestore()),
+    notifications: () => new FirestoreNotificationStore(firestore()),
     clock,
-    ids: new RandomIds(),
-    logger,
-    settings: {
+    ids: () => new RandomIds(),
+    settings: () => ({
       statusCheckIntervalSeconds: config.STATUS_CHECK_INTERVAL_SECONDS,
       paymentMaxAgeSeconds: config.PAYMENT_MAX_AGE_SECONDS,
       refundCheckIntervalSeconds: config.REFUND_CHECK_INTERVAL_SECONDS,
       maxTransientAttempts: config.MAX_TRANSIENT_ATTEMPTS,
       appWebhook,
-    },
-    accounts: new FirestoreAccountStore(firestore),
-    attempts: new FirestoreAttemptCounter(firestore),
-    deliveries: new FirestoreDeliveryStore(firestore),
-    operatorKeys,
-    channels: [new LogChannel(logger), ...(appWebhook ? [new AppWebhookChannel(tasks, () => clock.now())] : [])],
-    webhooks: new FetchWebhookPoster(),
-    customerTokens: jwtVerifier({
-      keys: createRemoteJWKSet(new URL(required(config, 'AUTH_JWKS_URL'))),
-      issuer: required(config, 'AUTH_ISSUER'),
-      audience: required(config, 'AUTH_AUDIENCE'),
     }),
-    pushTokens,
+    accounts: () => new FirestoreAccountStore(firestore()),
+    attempts: () => new FirestoreAttemptCounter(firestore()),
+    deliveries: () => new FirestoreDeliveryStore(firestore()),
+    operatorKeys: () => {
+      // keys from the environment first, then those provisioned in Firestore; both hold only hashes
+      const envKeys = config.OPERATOR_API_KEYS ? MemoryOperatorKeyStore.fromPairs(config.OPERATOR_API_KEYS) : null;
+      const storedKeys = new FirestoreOperatorKeyStore(firestore());
+      const keys: OperatorKeyStore = {
+        findByHash: async (hash) => (await envKeys?.findByHash(hash)) ?? storedKeys.findByHash(hash),
+      };
+      return keys;
+    },
+    channels: () => [
+      new LogChannel(logger),
+      ...(appWebhook ? [new AppWebhookChannel(tasks(), () => clock().now())] : []),
+    ],
+    webhooks: () => new FetchWebhookPoster(),
+    customerTokens: () => {
+      const auth = customerAuth(config, who);
+      return jwtVerifier({
+        keys: createRemoteJWKSet(new URL(auth.AUTH_JWKS_URL)),
+        issuer: auth.AUTH_ISSUER,
+        audience: auth.AUTH_AUDIENCE,
+      });
+    },
+    pushTokens: () =>
+      config.PUSH_AUTH === 'none'
+        ? null
+        : jwtVerifier({
+            keys: createRemoteJWKSet(new URL(config.PUSH_OIDC_JWKS_URL)),
+            issuer: config.PUSH_OIDC_ISSUER,
+            audience: config.PUSH_OIDC_AUDIENCE,
+            email: config.PUSH_SERVICE_ACCOUNT,
+          }),
   };
+  const deps: Record<string, unknown> = { logger };
+  for (const need of service.needs) deps[need] = factories[need]();
+  // only the entry's needs are present: its createApp's type admits no others (see the catalogue's `service()`)
+  return deps as unknown as ServiceDeps;
 }

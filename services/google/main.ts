@@ -1,38 +1,47 @@
-import { ConfigError, loadConfig } from '../../shared/config.ts';
+import { serve } from '@hono/node-server';
+import { JsonLogger } from '../../shared/adapters/logging/json-logger.ts';
+import { ConfigError, loadGoogleConfig } from '../../shared/config.ts';
+import { findService, SERVICES } from '../catalogue/catalogue.ts';
+import { googleDeps } from './deps.ts';
 
-// The container's entry point: one image for every service, `SERVICE` picks which one this Cloud Run service runs.
-process.on('uncaughtException', (error) => {
-  // a configuration mistake is one clear log line naming what to fix, not a stack trace
-  const message = error instanceof ConfigError ? error.message : `fatal: ${error.message}`;
+/**
+ * The container's entry point, one image for every service: `SERVICE` picks the catalogue entry this Cloud Run service
+ * runs. Configuration is checked at start (one line naming what to fix), only the entry's dependencies are built, logs
+ * are structured, and SIGTERM (Cloud Run's 10 s notice) stops taking requests and lets those in flight finish.
+ */
+function fatal(message: string): never {
   console.error(JSON.stringify({ severity: 'ERROR', message }));
   process.exit(1);
-});
-const { SERVICE } = loadConfig({ RUNTIME: 'google', ...process.env });
-switch (SERVICE) {
-  case 'api':
-    await import('../api/server.ts');
-    break;
-  case 'webhooks':
-    await import('../webhooks/server.ts');
-    break;
-  case 'status-checker':
-    await import('../status-checker/server.ts');
-    break;
-  case 'notifier':
-    await import('../notifier/server.ts');
-    break;
-  case 'fulfillment':
-    await import('../fulfillment/server.ts');
-    break;
-  case 'refunds':
-    await import('../refunds/server.ts');
-    break;
-  case 'sandbox-gateway':
-    await import('../sandbox-gateway/server.ts');
-    break;
-  case undefined:
-    console.error(
-      'SERVICE must name the service to run: api, webhooks, status-checker, notifier, fulfillment, refunds or sandbox-gateway',
-    );
-    process.exit(1);
 }
+
+let config: ReturnType<typeof loadGoogleConfig>;
+try {
+  config = loadGoogleConfig(process.env);
+} catch (error) {
+  fatal(error instanceof ConfigError ? error.message : `fatal: ${String(error)}`);
+}
+const service = findService(config.SERVICE);
+if (!service) fatal(`SERVICE must name a service of the catalogue: ${SERVICES.map((s) => s.name).join(', ')}`);
+
+const logger = new JsonLogger(config.LOG_LEVEL, { service: service.name });
+let app: ReturnType<typeof service.createApp>;
+try {
+  app = service.createApp({ ...googleDeps(config, service, logger), bodyLimitBytes: config.BODY_LIMIT_BYTES });
+} catch (error) {
+  fatal(error instanceof ConfigError ? error.message : `fatal: ${String(error)}`);
+}
+
+const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+  logger.log('INFO', `${service.name} listening`, { port: info.port });
+});
+let stopping = false;
+function stop(signal: string): void {
+  if (stopping) return;
+  stopping = true;
+  logger.log('INFO', `${signal}: draining and stopping`);
+  server.close(() => process.exit(0));
+  // requests still open after Cloud Run's grace period would be cut anyway; leave before SIGKILL
+  setTimeout(() => process.exit(0), 8000).unref();
+}
+process.on('SIGTERM', () => stop('SIGTERM'));
+process.on('SIGINT', () => stop('SIGINT'));

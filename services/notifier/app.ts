@@ -2,10 +2,10 @@ import * as v from 'valibot';
 import { NOTIFICATION_STEPS, type Notification } from '../../shared/domain/notification.ts';
 import { pushAuth, type TokenVerifier } from '../../shared/http/auth.ts';
 import { readPaymentEvent } from '../../shared/http/pubsub-push.ts';
+import { PUSH_ROUTES, TASK_ROUTES } from '../../shared/http/routes.ts';
 import { createServiceApp } from '../../shared/http/service-app.ts';
 import { parseJsonBody } from '../../shared/http/validate.ts';
 import type { Logger } from '../../shared/ports/logger.ts';
-import { DELIVER_NOTIFICATION_PATH } from '../../shared/ports/notification-channel.ts';
 import { deliverNotification } from '../../shared/use-cases/deliver-notification.ts';
 import type { Deps } from '../../shared/use-cases/deps.ts';
 import { notifyCustomer } from '../../shared/use-cases/notify-customer.ts';
@@ -39,13 +39,13 @@ export function createApp(deps: NotifierDeps) {
   app.use('/pubsub/*', pushAuth(deps.pushTokens));
   app.use('/tasks/*', pushAuth(deps.pushTokens));
 
-  app.post('/pubsub/payment-events', async (c) => {
+  app.post(PUSH_ROUTES['payment-events'], async (c) => {
     const { event, messageId } = await readPaymentEvent(c);
     await notifyCustomer(event, { ...deps, logger: c.get('logger').child({ messageId }) });
     return c.body(null, 204);
   });
 
-  app.post(DELIVER_NOTIFICATION_PATH, async (c) => {
+  app.post(TASK_ROUTES['notification-deliveries'], async (c) => {
     const notification: Notification = await parseJsonBody(c, NotificationSchema);
     const delivery = await deliverNotification(notification, { ...deps, logger: c.get('logger') });
     return c.json({ state: delivery.state, attempts: delivery.attempts.length });

@@ -1,11 +1,12 @@
 import * as v from 'valibot';
 import { pushAuth, type TokenVerifier } from '../../shared/http/auth.ts';
 import { readPaymentEvent } from '../../shared/http/pubsub-push.ts';
+import { PUSH_ROUTES, TASK_ROUTES } from '../../shared/http/routes.ts';
 import { OrderId } from '../../shared/http/schemas.ts';
 import { createServiceApp } from '../../shared/http/service-app.ts';
 import { parseJsonBody } from '../../shared/http/validate.ts';
 import type { Logger } from '../../shared/ports/logger.ts';
-import { CHECK_REFUND_PATH, checkRefundStatus } from '../../shared/use-cases/check-refund-status.ts';
+import { checkRefundStatus } from '../../shared/use-cases/check-refund-status.ts';
 import type { Deps } from '../../shared/use-cases/deps.ts';
 import { handleRefundEvent } from '../../shared/use-cases/handle-refund-event.ts';
 
@@ -33,13 +34,13 @@ export function createApp(deps: RefundsDeps) {
   app.use('/pubsub/*', pushAuth(deps.pushTokens));
   app.use('/tasks/*', pushAuth(deps.pushTokens));
 
-  app.post('/pubsub/payment-events', async (c) => {
+  app.post(PUSH_ROUTES['payment-events'], async (c) => {
     const { event, messageId } = await readPaymentEvent(c);
     const result = await handleRefundEvent(event, { ...deps, logger: c.get('logger').child({ messageId }) });
     return c.json({ result }, 200);
   });
 
-  app.post(CHECK_REFUND_PATH, async (c) => {
+  app.post(TASK_ROUTES['refund-checks'], async (c) => {
     const task = await parseJsonBody(c, RefundCheck);
     const refund = await checkRefundStatus(task, { ...deps, logger: c.get('logger') });
     return c.json({ status: refund?.status ?? 'unknown' });

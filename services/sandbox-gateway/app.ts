@@ -11,8 +11,10 @@ import {
   CreateOrderBody,
   CreateRefundBody,
   IDEMPOTENCY_KEY,
+  ListQuery,
   PayBody,
   parseBody,
+  ReconQuery,
   RefundBehaviourBody,
   SettleRefundBody,
 } from './request-schemas.ts';
@@ -177,6 +179,23 @@ export function createSandboxGateway(deps: SandboxGatewayDeps): SandboxGateway {
   });
 
   app.get('/v1/refunds/:id', (c) => c.json(refundView(ledger.refund(c.req.param('id')))));
+
+  // the list APIs the reconciliation reads (Razorpay's Node SDK: payments.all, refunds.all, settlements.reports)
+  app.get('/v1/payments', (c) => {
+    const items = ledger.listPayments(parseBody(ListQuery, c.req.query())).map(paymentView);
+    return c.json({ entity: 'collection', count: items.length, items });
+  });
+
+  app.get('/v1/refunds', (c) => {
+    const items = ledger.listRefunds(parseBody(ListQuery, c.req.query())).map(refundView);
+    return c.json({ entity: 'collection', count: items.length, items });
+  });
+
+  app.get('/v1/settlements/recon/combined', (c) => {
+    const q = parseBody(ReconQuery, c.req.query());
+    const items = ledger.recon({ year: q.year, month: q.month, ...(q.day ? { day: q.day } : {}) }, q.count, q.skip);
+    return c.json({ entity: 'collection', count: items.length, items });
+  });
 
   // ---- Control API (sandbox only, no auth): plays the customer and the bank ----
 

@@ -3,6 +3,58 @@ import type { Notes, RefundStatus, RzpOrder, RzpPayment, RzpRefund } from './ent
 import { badRequest, unknownId } from './razorpay-errors.ts';
 import type { WebhookMode } from './webhook-sender.ts';
 
+/** India has one time zone and no daylight saving: a business day is [00:00, 24:00) at UTC+05:30. */
+const IST_OFFSET_SECONDS = 19_800;
+
+/** Razorpay's list filters: `from`/`to` in unix seconds (inclusive), `count` (1–100) and `skip`. */
+export interface ListRange {
+  readonly from?: number;
+  readonly to?: number;
+  readonly count: number;
+  readonly skip: number;
+}
+
+function page<T extends { created_at: number }>(all: T[], range: ListRange): T[] {
+  return all
+    .filter(
+      (e) =>
+        (range.from === undefined || e.created_at >= range.from) &&
+        (range.to === undefined || e.created_at <= range.to),
+    )
+    .reverse()
+    .slice(range.skip, range.skip + range.count);
+}
+
+/** One line of Razorpay's settlement recon (`GET /v1/settlements/recon/combined`). */
+export interface ReconItem {
+  entity_id: string;
+  type: 'payment' | 'refund';
+  debit: number;
+  credit: number;
+  amount: number;
+  currency: 'INR';
+  fee: number;
+  tax: number;
+  on_hold: boolean;
+  settled: boolean;
+  created_at: number;
+  settled_at: number;
+  settlement_id: string;
+  posted_at: null;
+  credit_type: 'default';
+  description: string | null;
+  notes: string;
+  payment_id: string | null;
+  settlement_utr: string;
+  order_id: string | null;
+  order_receipt: string | null;
+  method: string | null;
+  card_network: null;
+  card_issuer: null;
+  card_type: null;
+  dispute_id: null;
+}
+
 /** How the sandbox settles the refunds created from now on for one payment (set through the control API). */
 export interface RefundBehaviour {
   readonly outcome: Exclude<RefundStatus, 'pending'>;
@@ -99,10 +151,11 @@ export class Ledger {
    * One checkout attempt. Success is auto-captured (the default Razorpay account setting), so the payment goes
    * straight to `captured` and the order to `paid`; failure leaves the order `attempted` for another try, as
    * Razorpay allows. `amount` lets a test pay something other than the order amount, which real checkout forbids.
+   * An order that is already paid (or whose payment was refunded) can be paid again: Razorpay captures a second
+   * payment on one order when a UPI approval arrives after a retry, or a second tab pays, so the sandbox does too.
    */
   pay(orderId: string, outcome: 'success' | 'failure', amount?: number): { order: RzpOrder; payment: RzpPayment } {
     const order = this.order(orderId);
-    if (order.status === 'paid') throw badRequest('Order has already been paid', 'order_id');
     const paid = outcome === 'success';
     const payment: RzpPayment = {
       id: `pay_${this.ids()}`,
@@ -140,12 +193,104 @@ export class Ledger {
     order.attempts += 1;
     if (paid) {
       order.status = 'paid';
-      order.amount_paid = payment.amount;
-      order.amount_due = Math.max(0, order.amount - payment.amount);
-    } else {
+      order.amount_paid += payment.amount;
+      order.amount_due = Math.max(0, order.amount - order.amount_paid);
+    } else if (order.status !== 'paid') {
       order.status = 'attempted';
     }
     return { order, payment };
+  }
+
+  /** Payments created in [from, to] (unix seconds, inclusive), newest first, a page of them. */
+  listPayments(range: ListRange): RzpPayment[] {
+    return page([...this.payments.values()], range);
+  }
+
+  /** Refunds created in [from, to], newest first, a page of them. */
+  listRefunds(range: ListRange): RzpRefund[] {
+    return page([...this.refunds.values()], range);
+  }
+
+  /**
+   * The settlement recon of one day (or month) in IST: every capture and every processed refund of that day, each
+   * settled the same day, since the sandbox has no bank to wait for. Captures credit their amount less the fee;
+   * refunds debit theirs.
+   */
+  recon(period: { year: number; month: number; day?: number }, count: number, skip: number): ReconItem[] {
+    const start = Date.UTC(period.year, period.month - 1, period.day ?? 1) / 1000 - IST_OFFSET_SECONDS;
+    const end =
+      (period.day === undefined
+        ? Date.UTC(period.year, period.month, 1) / 1000
+        : Date.UTC(period.year, period.month - 1, period.day + 1) / 1000) - IST_OFFSET_SECONDS;
+    const within = (t: number) => t >= start && t < end;
+    const settlementId = `setl_${String(period.year)}${String(period.month).padStart(2, '0')}${String(period.day ?? 0).padStart(2, '0')}`;
+    const items: ReconItem[] = [];
+    for (const p of this.payments.values()) {
+      if (!p.captured || !within(p.created_at)) continue;
+      const order = this.orders.get(p.order_id);
+      items.push({
+        entity_id: p.id,
+        type: 'payment',
+        debit: 0,
+        credit: p.amount - (p.fee ?? 0),
+        amount: p.amount,
+        currency: p.currency,
+        fee: p.fee ?? 0,
+        tax: p.tax ?? 0,
+        on_hold: false,
+        settled: true,
+        created_at: p.created_at,
+        settled_at: end - 1,
+        settlement_id: settlementId,
+        posted_at: null,
+        credit_type: 'default',
+        description: null,
+        notes: JSON.stringify(p.notes),
+        payment_id: null,
+        settlement_utr: `${settlementId}utr`,
+        order_id: p.order_id,
+        order_receipt: order?.receipt ?? null,
+        method: p.method,
+        card_network: null,
+        card_issuer: null,
+        card_type: null,
+        dispute_id: null,
+      });
+    }
+    for (const r of this.refunds.values()) {
+      if (r.status !== 'processed' || !within(r.created_at)) continue;
+      const payment = this.payments.get(r.payment_id);
+      items.push({
+        entity_id: r.id,
+        type: 'refund',
+        debit: r.amount,
+        credit: 0,
+        amount: r.amount,
+        currency: r.currency,
+        fee: 0,
+        tax: 0,
+        on_hold: false,
+        settled: true,
+        created_at: r.created_at,
+        settled_at: end - 1,
+        settlement_id: settlementId,
+        posted_at: null,
+        credit_type: 'default',
+        description: null,
+        notes: JSON.stringify(r.notes),
+        payment_id: r.payment_id,
+        settlement_utr: `${settlementId}utr`,
+        order_id: payment?.order_id ?? null,
+        order_receipt: null,
+        method: payment?.method ?? null,
+        card_network: null,
+        card_issuer: null,
+        card_type: null,
+        dispute_id: null,
+      });
+    }
+    items.sort((a, b) => a.created_at - b.created_at || a.entity_id.localeCompare(b.entity_id));
+    return items.slice(skip, skip + count);
   }
 
   setRefundBehaviour(paymentId: string, behaviour: RefundBehaviour): void {

@@ -58,6 +58,32 @@ export const SettleRefundBody = v.strictObject({ outcome: refundOutcome, webhook
 
 export const RefundBehaviourBody = v.strictObject({ outcome: refundOutcome, webhook });
 
+const queryInt = (name: string, min: number, max: number) =>
+  v.pipe(
+    v.string(),
+    v.regex(/^\d{1,10}$/, `The ${name} must be an integer.`),
+    v.transform(Number),
+    v.minValue(min, `The ${name} must be at least ${min}.`),
+    v.maxValue(max, `The ${name} may not be greater than ${max}.`),
+  );
+
+/** `GET /v1/payments` and `GET /v1/refunds`: unix-second bounds and a page (Razorpay: count 1–100, default 10). */
+export const ListQuery = v.strictObject({
+  from: v.optional(queryInt('from', 0, 4_102_444_800)),
+  to: v.optional(queryInt('to', 0, 4_102_444_800)),
+  count: v.optional(queryInt('count', 1, 100), '10'),
+  skip: v.optional(queryInt('skip', 0, 1_000_000_000), '0'),
+});
+
+/** `GET /v1/settlements/recon/combined`: a year and month, optionally a day; a page of up to 1,000 lines. */
+export const ReconQuery = v.strictObject({
+  year: queryInt('year', 2000, 2100),
+  month: queryInt('month', 1, 12),
+  day: v.optional(queryInt('day', 1, 31)),
+  count: v.optional(queryInt('count', 1, 1000), '1000'),
+  skip: v.optional(queryInt('skip', 0, 1_000_000_000), '0'),
+});
+
 /** Razorpay documents idempotency keys as at least 10 characters of letters, digits, `-` and `_`. */
 export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{10,}$/;
 

@@ -66,7 +66,7 @@ test('status-checker: the outbox sweep publishes what a commit left behind', asy
     order: { ...o, version: o.version + 1 },
     events: [{ ...stubEvent(o.id, o.customerId), amount: o.amount }],
   }));
-  const res = await app.request('/tasks/sweep-outbox', task({}, await pushToken()));
+  const res = await app.request('/jobs/sweep-outbox', task({}, await pushToken()));
   t.is(res.status, 200);
   t.deepEqual(await res.json(), { published: 1, failed: 0 });
   t.is(bus.published.length, 1);

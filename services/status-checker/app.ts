@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { pushAuth, type TokenVerifier } from '../../shared/http/auth.ts';
+import { JOB_ROUTES, TASK_ROUTES } from '../../shared/http/routes.ts';
 import { OrderId } from '../../shared/http/schemas.ts';
 import { createServiceApp } from '../../shared/http/service-app.ts';
 import { parseJsonBody } from '../../shared/http/validate.ts';
@@ -7,7 +8,6 @@ import type { Logger } from '../../shared/ports/logger.ts';
 import { checkPaymentStatus } from '../../shared/use-cases/check-payment-status.ts';
 import type { Deps } from '../../shared/use-cases/deps.ts';
 import { publishPendingEvents } from '../../shared/use-cases/publish-events.ts';
-import { CHECK_PAYMENT_PATH } from '../../shared/use-cases/schedule-status-check.ts';
 
 export type StatusCheckerDeps = Pick<Deps, 'orders' | 'outbox' | 'bus' | 'tasks' | 'gateway' | 'clock' | 'settings'> & {
   readonly logger: Logger;
@@ -26,8 +26,9 @@ const CheckTask = v.strictObject({
 export function createApp(deps: StatusCheckerDeps) {
   const app = createServiceApp({ name: 'status-checker', logger: deps.logger, bodyLimitBytes: deps.bodyLimitBytes });
   app.use('/tasks/*', pushAuth(deps.pushTokens));
+  app.use('/jobs/*', pushAuth(deps.pushTokens));
 
-  app.post(CHECK_PAYMENT_PATH, async (c) => {
+  app.post(TASK_ROUTES['status-checks'], async (c) => {
     const task = await parseJsonBody(c, CheckTask);
     const logger = c.get('logger').child({
       orderId: task.orderId,
@@ -42,7 +43,8 @@ export function createApp(deps: StatusCheckerDeps) {
     });
   });
 
-  app.post('/tasks/sweep-outbox', async (c) => {
+  // Cloud Scheduler calls this; commits publish at once, so it only finds what a crash left unpublished
+  app.post(JOB_ROUTES['outbox-sweep'], async (c) => {
     const result = await publishPendingEvents({ ...deps, logger: c.get('logger') }, 500);
     return c.json(result, result.failed > 0 ? 503 : 200);
   });

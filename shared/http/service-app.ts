@@ -47,6 +47,8 @@ export function createServiceApp(options: ServiceAppOptions): Hono<AppEnv> {
       },
     }),
   );
+  // Cloud Run's startup and liveness probes, and the local topology's readiness wait
+  app.get('/healthz', (c) => c.json({ ok: true, service: options.name }));
   app.onError((error, c) => toProblem(error, c, options.logger));
   app.notFound((c) =>
     problem(new AppError('not-found', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`)),

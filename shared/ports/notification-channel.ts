@@ -8,6 +8,3 @@ export interface NotificationChannel {
   readonly name: string;
   send(notification: Notification): Promise<void>;
 }
-
-/** Where the delivery tasks of the app-webhook channel are sent (on the notifier service). */
-export const DELIVER_NOTIFICATION_PATH = '/tasks/deliver-notification';

@@ -1,4 +1,4 @@
-/** The queues the product uses. Each maps (in config) to a Cloud Tasks queue and the service it targets. */
+/** The queues the product uses. Which service and path each reaches is decided by the composition root. */
 export type QueueName = 'status-checks' | 'refund-checks' | 'notification-deliveries';
 
 export interface TaskRequest {
@@ -8,8 +8,6 @@ export interface TaskRequest {
    * the way Cloud Tasks refuses it (ALREADY_EXISTS), which is what makes re-scheduling idempotent.
    */
   readonly id: string;
-  /** Path on the target service, e.g. `/tasks/check-payment`. */
-  readonly path: string;
   readonly body: unknown;
   readonly scheduleTime: Date;
 }
@@ -18,12 +16,4 @@ export type EnqueueResult = 'created' | 'already-exists';
 
 export interface TaskQueue {
   enqueue(task: TaskRequest): Promise<EnqueueResult>;
-}
-
-/** What a task's target learns from Cloud Tasks' request headers. */
-export interface TaskContext {
-  readonly queueName: string;
-  readonly taskName: string;
-  readonly retryCount: number;
-  readonly executionCount: number;
 }

@@ -4,7 +4,7 @@ import { commitExistingOrderChange } from './commit-order-change.ts';
 import { type RefundCheckTask, scheduleRefundCheck } from './schedule-refund-check.ts';
 import { type SubmitRefundDeps, submitRefund } from './submit-refund.ts';
 
-export { CHECK_REFUND_PATH, type RefundCheckTask } from './schedule-refund-check.ts';
+export type { RefundCheckTask } from './schedule-refund-check.ts';
 
 /** The refund's status check: asks the gateway until the refund is processed or failed, so a lost webhook is caught. */
 export async function checkRefundStatus(task: RefundCheckTask, deps: SubmitRefundDeps): Promise<Refund | null> {

@@ -1,8 +1,5 @@
 import type { Deps } from './deps.ts';
 
-/** Where the refunds service takes its refund-check tasks. */
-export const CHECK_REFUND_PATH = '/tasks/check-refund';
-
 /** The body of a refund-check task: the N-th check of one refund. */
 export interface RefundCheckTask {
   readonly orderId: string;
@@ -21,7 +18,6 @@ export async function scheduleRefundCheck(
   await deps.tasks.enqueue({
     queue: 'refund-checks',
     id: `${task.refundId}-check-${task.check}`,
-    path: CHECK_REFUND_PATH,
     body: task,
     scheduleTime: new Date(deps.clock.now().getTime() + deps.settings.refundCheckIntervalSeconds * 1000),
   });

@@ -1,7 +1,5 @@
 import type { Deps } from './deps.ts';
 
-export const CHECK_PAYMENT_PATH = '/tasks/check-payment';
-
 /** The body of a status-check task. `chain` tasks re-enqueue the next check; a one-off (after confirm) does not. */
 export interface StatusCheckTask {
   readonly orderId: string;
@@ -22,7 +20,6 @@ export async function scheduleStatusCheck(
   const result = await deps.tasks.enqueue({
     queue: 'status-checks',
     id: name,
-    path: CHECK_PAYMENT_PATH,
     body: task,
     scheduleTime: new Date(deps.clock.now().getTime() + delaySeconds * 1000),
   });

@@ -25,7 +25,7 @@ taskQueueContract(test, async () => {
   const queue = new CloudTasksTaskQueue(client, {
     project: 'contract',
     location: 'asia-south1',
-    queues: { 'status-checks': { queue: 'status-checks', targetBaseUrl: target.baseUrl } },
+    queues: { 'status-checks': { queue: 'status-checks', url: `${target.baseUrl}/tasks/check-payment` } },
   });
   const delivered = (): DeliveredTask[] =>
     target.requests.map((r) => ({

@@ -33,7 +33,6 @@ export function taskQueueContract(test: TestFn, make: () => Promise<TaskQueueFix
       await f.queue.enqueue({
         queue: 'status-checks',
         id: taskId,
-        path: '/tasks/check-payment',
         body: { a: 1 },
         scheduleTime: now(),
       }),
@@ -54,7 +53,6 @@ export function taskQueueContract(test: TestFn, make: () => Promise<TaskQueueFix
     const task = {
       queue: 'status-checks' as const,
       id: id(),
-      path: '/tasks/check-payment',
       body: {},
       scheduleTime: now(),
     };
@@ -72,7 +70,6 @@ export function taskQueueContract(test: TestFn, make: () => Promise<TaskQueueFix
     await f.queue.enqueue({
       queue: 'status-checks',
       id: id(),
-      path: '/tasks/check-payment',
       body: {},
       scheduleTime: new Date(Date.now() + 1500),
     });
@@ -90,7 +87,6 @@ export function taskQueueContract(test: TestFn, make: () => Promise<TaskQueueFix
     await f.queue.enqueue({
       queue: 'status-checks',
       id: id(),
-      path: '/tasks/check-payment',
       body: {},
       scheduleTime: now(),
     });

@@ -12,7 +12,7 @@ taskQueueContract(test, async () => {
     retry: { minBackoffMs: 100, maxBackoffMs: 1000, maxAttempts: 10 },
     targets: {
       'status-checks': {
-        baseUrl: 'http://status-checker.test',
+        url: 'http://status-checker.test/tasks/check-payment',
         dispatch: async (request) => {
           delivered.push({
             path: new URL(request.url).pathname,

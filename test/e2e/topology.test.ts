@@ -30,9 +30,11 @@ emulatorSuite('firestore', (firestoreHost) => {
           firestoreHost,
           pubsubHost,
           projectId,
-          statusCheckIntervalSeconds: INTERVAL_SECONDS,
-          paymentMaxAgeSeconds: 8,
-          refundCheckIntervalSeconds: INTERVAL_SECONDS,
+          settings: {
+            STATUS_CHECK_INTERVAL_SECONDS: String(INTERVAL_SECONDS),
+            PAYMENT_MAX_AGE_SECONDS: '8',
+            REFUND_CHECK_INTERVAL_SECONDS: String(INTERVAL_SECONDS),
+          },
           refundAutoSettleMs: 200,
           logger: topologyLogger,
         });
@@ -44,7 +46,7 @@ emulatorSuite('firestore', (firestoreHost) => {
       }
       const t = topology;
       return {
-        operatorKey: t.operatorKey,
+        operatorKey: t.operatorKey!,
         async replayEvents(times) {
           await sleep(1000);
           let pushed = 0;

@@ -123,7 +123,7 @@ export async function serviceDeps() {
   const clock = new ManualClock('2026-03-01T10:00:00.000Z');
   const logger = new MemoryLogger();
   const store = new MemoryOrderStore();
-  const nowhere = { baseUrl: 'http://nowhere.test', dispatch: async () => new Response(null, { status: 204 }) };
+  const nowhere = { url: 'http://nowhere.test/task', dispatch: async () => new Response(null, { status: 204 }) };
   const queue = new MemoryTaskQueue({
     clock,
     targets: { 'status-checks': nowhere, 'refund-checks': nowhere, 'notification-deliveries': nowhere },

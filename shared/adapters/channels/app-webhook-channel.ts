@@ -1,5 +1,5 @@
 import type { Notification } from '../../domain/notification.ts';
-import { DELIVER_NOTIFICATION_PATH, type NotificationChannel } from '../../ports/notification-channel.ts';
+import type { NotificationChannel } from '../../ports/notification-channel.ts';
 import type { TaskQueue } from '../../ports/task-queue.ts';
 
 /**
@@ -19,7 +19,6 @@ export class AppWebhookChannel implements NotificationChannel {
     await this.tasks.enqueue({
       queue: 'notification-deliveries',
       id: `${notification.id.replace(/[^A-Za-z0-9_-]/g, '_')}-${this.name}`,
-      path: DELIVER_NOTIFICATION_PATH,
       body: notification,
       scheduleTime: this.now(),
     });

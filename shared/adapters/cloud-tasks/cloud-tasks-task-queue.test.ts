@@ -24,12 +24,11 @@ class FakeClient implements CreateTaskClient {
 const options: CloudTasksTaskQueueOptions = {
   project: 'demo',
   location: 'asia-south1',
-  queues: { 'status-checks': { queue: 'status-checks-q', targetBaseUrl: 'https://checker.example/base/' } },
+  queues: { 'status-checks': { queue: 'status-checks-q', url: 'https://checker.example/base/tasks/check-payment' } },
 };
 const task: TaskRequest = {
   queue: 'status-checks',
   id: 'order_1-check-3',
-  path: '/tasks/check-payment',
   body: { orderId: 'order_1', attempt: 3 },
   scheduleTime: new Date('2030-01-02T03:04:05.678Z'),
 };

@@ -12,14 +12,14 @@ export interface CreateTaskClient {
 export interface CloudTasksTaskQueueOptions {
   readonly project: string;
   readonly location: string;
-  /** Per product queue: the Cloud Tasks queue id and the base URL of the service its tasks are sent to. */
+  /** Per product queue: the Cloud Tasks queue id and the URL (service and path) its tasks are sent to. */
   readonly queues: Readonly<
     Partial<
       Record<
         QueueName,
         {
           readonly queue: string;
-          readonly targetBaseUrl: string;
+          readonly url: string;
           /** The OIDC audience the target service expects; default: the options' `audience`. */
           readonly audience?: string;
         }
@@ -45,7 +45,6 @@ export class CloudTasksTaskQueue implements TaskQueue {
     const audience = target?.audience ?? this.options.audience;
     if (!target) throw new Error(`No Cloud Tasks queue configured for "${task.queue}"`);
     const parent = `projects/${project}/locations/${location}/queues/${target.queue}`;
-    const url = target.targetBaseUrl.replace(/\/+$/, '') + (task.path.startsWith('/') ? task.path : `/${task.path}`);
     const scheduleMs = task.scheduleTime.getTime();
     try {
       await this.client.createTask({
@@ -56,7 +55,7 @@ export class CloudTasksTaskQueue implements TaskQueue {
           scheduleTime: { seconds: Math.floor(scheduleMs / 1000), nanos: (scheduleMs % 1000) * 1e6 },
           httpRequest: {
             httpMethod: 'POST',
-            url,
+            url: target.url,
             headers: { 'Content-Type': 'application/json' },
             body: Buffer.from(JSON.stringify(task.body)),
             ...(serviceAccountEmail ? { oidcToken: { serviceAccountEmail, ...(audience ? { audience } : {}) } } : {}),

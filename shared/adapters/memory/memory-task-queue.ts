@@ -4,8 +4,8 @@ import { DeliveryLoop, type Dispatch, type PendingDelivery, Pumped, type RetryPo
 
 export interface MemoryTaskQueueOptions {
   readonly clock: Clock;
-  /** Where each queue's tasks go: the target service's base URL and how to reach it. */
-  readonly targets: Readonly<Partial<Record<QueueName, { readonly baseUrl: string; readonly dispatch: Dispatch }>>>;
+  /** Where each queue's tasks go: the target's URL (service and path) and how to reach it. */
+  readonly targets: Readonly<Partial<Record<QueueName, { readonly url: string; readonly dispatch: Dispatch }>>>;
   readonly retry?: RetryPolicy;
   /** Signs the OIDC token Cloud Tasks would attach; absent → no Authorization header. */
   readonly token?: (audience: string) => Promise<string>;
@@ -57,10 +57,10 @@ export class MemoryTaskQueue extends Pumped<TaskRequest> implements TaskQueue {
       'x-cloudtasks-tasketa': String(d.item.scheduleTime.getTime() / 1000),
     };
     if (this.options.token) {
-      headers.authorization = `Bearer ${await this.options.token(this.options.audience ?? target.baseUrl)}`;
+      headers.authorization = `Bearer ${await this.options.token(this.options.audience ?? new URL(target.url).origin)}`;
     }
     const response = await target.dispatch(
-      new Request(new URL(d.item.path, target.baseUrl), { method: 'POST', headers, body: JSON.stringify(d.item.body) }),
+      new Request(target.url, { method: 'POST', headers, body: JSON.stringify(d.item.body) }),
     );
     await response.body?.cancel();
     return response.ok;

@@ -1,0 +1,167 @@
+import type { TokenVerifier } from '../../shared/http/auth.ts';
+import type { JobName, TopicName } from '../../shared/http/routes.ts';
+import type { Logger } from '../../shared/ports/logger.ts';
+import type { QueueName } from '../../shared/ports/task-queue.ts';
+import type { Deps } from '../../shared/use-cases/deps.ts';
+import { createApp as createApiApp } from '../api/app.ts';
+import { createApp as createFulfillmentApp } from '../fulfillment/app.ts';
+import { createApp as createNotifierApp } from '../notifier/app.ts';
+import { createApp as createRefundsApp } from '../refunds/app.ts';
+import { createApp as createStatusCheckerApp } from '../status-checker/app.ts';
+import { createApp as createWebhooksApp } from '../webhooks/app.ts';
+
+/** Everything a service's app may be handed; each entry's `needs` says which of it the service gets. */
+export interface ServiceDeps extends Deps {
+  /** Verifies customers' bearer tokens. */
+  readonly customerTokens: TokenVerifier;
+  /** Verifies the OIDC tokens of Cloud Tasks, Pub/Sub and Cloud Scheduler pushes; null only on the Pub/Sub emulator. */
+  readonly pushTokens: TokenVerifier | null;
+}
+
+/** A dependency a service can ask for; `logger` and `bodyLimitBytes` every service gets. */
+export type DepKey = Exclude<keyof ServiceDeps, 'logger'>;
+
+/** What every service is handed besides its needs. */
+export interface ServiceBasics {
+  readonly logger: Logger;
+  readonly bodyLimitBytes: number;
+}
+
+export interface ServiceApp {
+  fetch(request: Request): Response | Promise<Response>;
+}
+
+/** One entry of the catalogue: all a runtime needs to know to build, route to and wire one service. */
+export interface ServiceDefinition<K extends DepKey = DepKey> {
+  readonly name: string;
+  readonly description: string;
+  /** Exactly the dependencies the service's app uses: a runtime builds these clients and secrets and no others. */
+  readonly needs: readonly K[];
+  readonly createApp: (deps: Pick<ServiceDeps, K> & ServiceBasics) => ServiceApp;
+  /** Public path patterns the front door (load balancer) routes here; none for internal services. */
+  readonly publicPaths: readonly string[];
+  /** Cloud Tasks queues whose tasks this service receives (at `TASK_ROUTES[queue]`). */
+  readonly receivesTasks: readonly QueueName[];
+  /** Queues this service enqueues to: a runtime gives it their targets. */
+  readonly enqueues: readonly QueueName[];
+  /** Topics this service receives by push subscription (at `PUSH_ROUTES[topic]`), one subscription each. */
+  readonly subscribes: readonly TopicName[];
+  /** Cloud Scheduler jobs that call this service (at `JOB_ROUTES[job]`). */
+  readonly jobs: readonly JobName[];
+}
+
+/** Keeps each entry's `needs` and `createApp` in step: a need missing from the list is a type error. */
+function service<K extends DepKey>(definition: ServiceDefinition<K>): ServiceDefinition {
+  return definition as unknown as ServiceDefinition;
+}
+
+/**
+ * The catalogue of services: the one place that says which services exist and how they connect. The embedded stack
+ * (`npm start`), the emulator topology (`npm run start:emulators`) and the Cloud Run entry point are all built from it.
+ */
+export const SERVICES: readonly ServiceDefinition[] = [
+  service({
+    name: 'api',
+    description: 'customer API (orders, confirm, history, account, notifications) and operator routes',
+    needs: [
+      'orders',
+      'outbox',
+      'bus',
+      'tasks',
+      'gateway',
+      'notifications',
+      'accounts',
+      'deliveries',
+      'operatorKeys',
+      'clock',
+      'ids',
+      'settings',
+      'customerTokens',
+    ],
+    createApp: createApiApp,
+    publicPaths: ['/v1/*'],
+    receivesTasks: [],
+    enqueues: ['status-checks', 'refund-checks'],
+    subscribes: [],
+    jobs: [],
+  }),
+  service({
+    name: 'webhooks',
+    description: 'gateway webhooks, signature-checked, applied through the state machine',
+    needs: ['gateway', 'orders', 'outbox', 'bus', 'inbox', 'clock'],
+    createApp: createWebhooksApp,
+    publicPaths: ['/webhooks/*'],
+    receivesTasks: [],
+    enqueues: [],
+    subscribes: [],
+    jobs: [],
+  }),
+  service({
+    name: 'status-checker',
+    description: 'status-check tasks: asks the gateway, settles the order, schedules the next check; outbox sweep',
+    needs: ['orders', 'outbox', 'bus', 'tasks', 'gateway', 'clock', 'settings', 'pushTokens'],
+    createApp: createStatusCheckerApp,
+    publicPaths: [],
+    receivesTasks: ['status-checks'],
+    enqueues: ['status-checks'],
+    subscribes: [],
+    jobs: ['outbox-sweep'],
+  }),
+  service({
+    name: 'notifier',
+    description: "the customer's notification feed and channels; app-webhook delivery tasks",
+    needs: ['notifications', 'channels', 'webhooks', 'deliveries', 'clock', 'settings', 'pushTokens'],
+    createApp: createNotifierApp,
+    publicPaths: [],
+    receivesTasks: ['notification-deliveries'],
+    enqueues: ['notification-deliveries'],
+    subscribes: ['payment-events'],
+    jobs: [],
+  }),
+  service({
+    name: 'fulfillment',
+    description: "credits the customer's account on success, debits it on refund",
+    needs: ['orders', 'outbox', 'bus', 'accounts', 'attempts', 'clock', 'settings', 'pushTokens'],
+    createApp: createFulfillmentApp,
+    publicPaths: [],
+    receivesTasks: [],
+    enqueues: [],
+    subscribes: ['payment-events'],
+    jobs: [],
+  }),
+  service({
+    name: 'refunds',
+    description: 'automatic refunds, submits refunds to the gateway, refund status checks',
+    needs: ['orders', 'outbox', 'bus', 'tasks', 'gateway', 'attempts', 'clock', 'settings', 'pushTokens'],
+    createApp: createRefundsApp,
+    publicPaths: [],
+    receivesTasks: ['refund-checks'],
+    enqueues: ['refund-checks'],
+    subscribes: ['payment-events'],
+    jobs: [],
+  }),
+];
+
+/** The entry named `name`, or undefined (own-property lookup: a name from the environment is never a prototype key). */
+export function findService(name: string): ServiceDefinition | undefined {
+  return SERVICES.find((s) => s.name === name);
+}
+
+/** The service that receives a queue's tasks. */
+export function taskTarget(queue: QueueName): ServiceDefinition {
+  const target = SERVICES.find((s) => s.receivesTasks.includes(queue));
+  if (!target) throw new Error(`no service in the catalogue receives ${queue}`);
+  return target;
+}
+
+/** The service a scheduler job calls. */
+export function jobTarget(job: JobName): ServiceDefinition {
+  const target = SERVICES.find((s) => s.jobs.includes(job));
+  if (!target) throw new Error(`no service in the catalogue receives the ${job} job`);
+  return target;
+}
+
+/** Every push subscription: one per subscribing service and topic, named `<service>-<topic>`. */
+export function subscriptions(): { name: string; service: ServiceDefinition; topic: TopicName }[] {
+  return SERVICES.flatMap((s) => s.subscribes.map((topic) => ({ name: `${s.name}-${topic}`, service: s, topic })));
+}
