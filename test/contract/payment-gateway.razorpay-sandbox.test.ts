@@ -63,7 +63,8 @@ test('fetchPaymentState: failed attempt → failed with the sandbox’s error as
   const failed = await pay(gatewayOrderId, { outcome: 'failure' });
   const state = await gateway.fetchPaymentState(gatewayOrderId);
   t.like(state, { status: 'failed', paymentId: failed.json.paymentId });
-  t.true(state.status === 'failed' && typeof state.reason === 'string' && state.reason.length > 0);
+  t.is(state.status, 'failed');
+  t.truthy(state.status === 'failed' && state.reason, 'a failure says why');
 });
 
 test('fetchPaymentState: failure then success → succeeded with the captured payment and amount', async (t) => {
