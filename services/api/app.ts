@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { AppError } from '../../shared/domain/errors.ts';
-import { PAYMENT_STATUSES } from '../../shared/domain/order.ts';
+import { PAYMENT_STATUSES } from '../../shared/domain/payment-types.ts';
 import { customerAuth } from '../../shared/http/auth.ts';
 import { MoneySchema, OrderId } from '../../shared/http/schemas.ts';
 import { createServiceApp } from '../../shared/http/service-app.ts';

@@ -7,7 +7,7 @@ import type { AppEnv } from '../../shared/http/env.ts';
 import { OrderId } from '../../shared/http/schemas.ts';
 import { parseJsonBody, parseQuery, parseWith } from '../../shared/http/validate.ts';
 import { listDeliveries } from '../../shared/use-cases/deliver-notification.ts';
-import { refundOrder } from '../../shared/use-cases/refunds.ts';
+import { refundOrder } from '../../shared/use-cases/refund-order.ts';
 import { setAccountStatus } from '../../shared/use-cases/settle-account.ts';
 import type { ApiDeps } from './deps.ts';
 import { IdempotencyKey } from './schemas.ts';

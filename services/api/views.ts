@@ -1,4 +1,4 @@
-import type { Order } from '../../shared/domain/order.ts';
+import type { Order } from '../../shared/domain/payment-types.ts';
 import { refundedAmount } from '../../shared/domain/refund.ts';
 import type { CheckoutDetails } from '../../shared/ports/payment-gateway.ts';
 

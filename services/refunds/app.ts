@@ -6,8 +6,9 @@ import { OrderId } from '../../shared/http/schemas.ts';
 import { createServiceApp } from '../../shared/http/service-app.ts';
 import { parseJsonBody } from '../../shared/http/validate.ts';
 import type { Logger } from '../../shared/ports/logger.ts';
+import { checkRefundStatus } from '../../shared/use-cases/check-refund-status.ts';
 import type { Deps } from '../../shared/use-cases/deps.ts';
-import { checkRefundStatus, handleRefundEvent } from '../../shared/use-cases/refunds.ts';
+import { handleRefundEvent } from '../../shared/use-cases/handle-refund-event.ts';
 
 export type RefundsDeps = Pick<
   Deps,

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { basicAuth, call, createOrder, KEY_SECRET, makeSandbox, NOW_SECONDS } from './test-support.ts';
+import { basicAuth, call, createOrder, KEY_SECRET, makeSandbox, NOW_SECONDS } from '../../test/support/sandbox.ts';
 
 const ERROR_KEYS = ['code', 'description', 'metadata', 'reason', 'source', 'step'];
 

@@ -1,6 +1,6 @@
 import test from 'ava';
+import { call, makeSandbox } from '../../test/support/sandbox.ts';
 import { escapeHtml } from './checkout-page.ts';
-import { call, makeSandbox } from './test-support.ts';
 
 test('checkout page: shows the amount in ₹, the order and Pay/Fail buttons with relative control URLs', async (t) => {
   const { sandbox } = makeSandbox();

@@ -9,7 +9,7 @@ import {
   WEBHOOK_SECRET,
   WEBHOOK_URL,
   webhookRecorder,
-} from './test-support.ts';
+} from '../../test/support/sandbox.ts';
 
 const hmac = (secret: string, data: string) => createHmac('sha256', secret).update(data).digest('hex');
 

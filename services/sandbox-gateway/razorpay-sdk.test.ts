@@ -1,7 +1,7 @@
 import { serve } from '@hono/node-server';
 import test from 'ava';
 import Razorpay from 'razorpay';
-import { call, KEY_ID, KEY_SECRET, makeSandbox, NOW_SECONDS } from './test-support.ts';
+import { call, KEY_ID, KEY_SECRET, makeSandbox, NOW_SECONDS } from '../../test/support/sandbox.ts';
 
 /**
  * Razorpay's own Node SDK against the sandbox over HTTP: only its base URL is pointed here (the SDK has no option for

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { call, createOrder, makeSandbox, NOW_SECONDS, paidOrder } from './test-support.ts';
+import { call, createOrder, makeSandbox, NOW_SECONDS, paidOrder } from '../../test/support/sandbox.ts';
 
 const KEY = { 'X-Refund-Idempotency': 'refund-ord_1-attempt_1' };
 

@@ -1,6 +1,5 @@
 import type { Money } from './money.ts';
-import type { PaymentStatus, TransitionSource } from './order.ts';
-import type { RefundStatus, RefundTrigger } from './refund.ts';
+import type { PaymentStatus, RefundStatus, RefundTrigger, TransitionSource } from './payment-types.ts';
 
 /** Every event the payment core publishes. A closed union: consumers switch over it exhaustively. */
 export const PAYMENT_EVENT_TYPES = [
@@ -18,7 +17,7 @@ export const PAYMENT_EVENT_TYPES = [
 export type PaymentEventType = (typeof PAYMENT_EVENT_TYPES)[number];
 
 export interface PaymentEvent {
-  /** Deterministic (order id, type and, where one order can have several, the payment id), so a re-publish is recognisable downstream. */
+  /** Deterministic (see event-ids.ts), so a re-publish is recognisable downstream. */
   readonly id: string;
   readonly type: PaymentEventType;
   readonly orderId: string;

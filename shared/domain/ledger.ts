@@ -1,5 +1,5 @@
 import type { Money } from './money.ts';
-import type { Order } from './order.ts';
+import type { Order } from './payment-types.ts';
 
 /**
  * The customer's account: a balance moved only by immutable ledger entries. The sum of the entries always equals

@@ -1,6 +1,7 @@
 import test from 'ava';
 import { money } from './money.ts';
-import { applyObservation, canTransition, newOrder, type Order, type PaymentObservation } from './order.ts';
+import { applyObservation, canTransition, newOrder, type PaymentObservation } from './order.ts';
+import type { Order } from './payment-types.ts';
 
 const T0 = new Date('2026-03-01T10:00:00.000Z');
 const later = (s: number) => new Date(T0.getTime() + s * 1000);

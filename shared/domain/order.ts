@@ -1,66 +1,7 @@
-import type { PaymentEvent, PaymentEventType } from './events.ts';
+import { eventFor } from './event-ids.ts';
+import type { PaymentEvent } from './events.ts';
 import { formatMoney, type Money, sameMoney } from './money.ts';
-import type { Refund } from './refund.ts';
-
-export const PAYMENT_STATUSES = ['created', 'processing', 'succeeded', 'failed', 'expired'] as const;
-export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
-
-/** Where an observation came from; recorded on every timeline entry. */
-export const TRANSITION_SOURCES = ['api', 'client', 'webhook', 'status-check', 'reconcile'] as const;
-export type TransitionSource = (typeof TRANSITION_SOURCES)[number];
-
-export type GatewayName = 'razorpay';
-
-/** Facts about an order that need a person or a later process (the refund flow) to act on. */
-export type OrderFlag = 'late-success' | 'amount-mismatch' | 'refund-required' | 'credit-failed';
-
-/**
- * Money the gateway captured for this order. `accepted` is the one payment that made the order succeed; the others
- * (late, or of the wrong amount) are money we hold but never accepted, and are refunded.
- */
-export interface Capture {
-  readonly paymentId: string;
-  readonly amount: Money;
-  readonly accepted: boolean;
-  readonly at: string;
-}
-
-export interface TimelineEntry {
-  readonly at: string;
-  readonly source: TransitionSource;
-  /** `transition` moves the status; the others record money that arrived but could not be accepted as success. */
-  readonly kind: 'transition' | 'late-success' | 'amount-mismatch';
-  readonly from: PaymentStatus | null;
-  readonly to: PaymentStatus;
-  readonly paymentId?: string;
-  readonly detail?: string;
-}
-
-export interface Order {
-  readonly id: string;
-  readonly customerId: string;
-  readonly amount: Money;
-  readonly description: string | null;
-  readonly notes: Readonly<Record<string, string>>;
-  readonly status: PaymentStatus;
-  /** The gateway's side of the order, set once the gateway created it; what the app opens its checkout with. */
-  readonly gateway: {
-    readonly name: GatewayName;
-    readonly orderId: string | null;
-    readonly keyId: string | null;
-    readonly checkoutUrl: string | null;
-  };
-  /** The payment that settled the order, or the latest attempt seen. */
-  readonly paymentId: string | null;
-  readonly flags: readonly OrderFlag[];
-  readonly captures: readonly Capture[];
-  readonly refunds: readonly Refund[];
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly timeline: readonly TimelineEntry[];
-  /** Bumped on every change; adapters may use it for optimistic checks. */
-  readonly version: number;
-}
+import type { GatewayName, Order, OrderFlag, PaymentStatus, TimelineEntry, TransitionSource } from './payment-types.ts';
 
 /** What some source saw of the payment. Applying the same observation twice changes nothing. */
 export type PaymentObservation =
@@ -253,12 +194,13 @@ function recordMismatch(
     ],
     version: order.version + 1,
   };
+  // one order can be paid wrongly more than once: each mismatched payment is its own event
   const event = {
-    ...eventFor(next, 'payment.amount_mismatch', obs.source, at),
+    ...eventFor(next, 'payment.amount_mismatch', obs.source, at, obs.paymentId),
     paymentId: obs.paymentId,
     amount: obs.paid,
   };
-  return { outcome: 'changed', order: next, events: [{ ...event, id: `${event.id}:${obs.paymentId}` }] };
+  return { outcome: 'changed', order: next, events: [event] };
 }
 
 function recordLateSuccess(
@@ -292,19 +234,4 @@ function recordLateSuccess(
 
 export function withFlags(flags: readonly OrderFlag[], ...add: OrderFlag[]): OrderFlag[] {
   return [...new Set([...flags, ...add])];
-}
-
-export function eventFor(order: Order, type: PaymentEventType, source: TransitionSource, at: string): PaymentEvent {
-  return {
-    id: `${order.id}:${type}`,
-    type,
-    orderId: order.id,
-    customerId: order.customerId,
-    amount: order.amount,
-    status: order.status,
-    paymentId: order.paymentId,
-    source,
-    occurredAt: at,
-    refund: null,
-  };
 }

@@ -1,30 +1,8 @@
 import { AppError } from './errors.ts';
+import { eventFor } from './event-ids.ts';
 import type { PaymentEvent, PaymentEventType } from './events.ts';
 import type { Money } from './money.ts';
-import { type Capture, eventFor, type Order, type TransitionSource } from './order.ts';
-
-/** Why a refund exists: an operator asked, or post-payment processing could not complete. */
-export const REFUND_TRIGGERS = ['operator', 'credit-failed', 'late-success', 'amount-mismatch'] as const;
-export type RefundTrigger = (typeof REFUND_TRIGGERS)[number];
-
-/** requested (recorded, not yet at the gateway) → pending (the gateway has it) → processed | failed. */
-export const REFUND_STATUSES = ['requested', 'pending', 'processed', 'failed'] as const;
-export type RefundStatus = (typeof REFUND_STATUSES)[number];
-
-export interface Refund {
-  /** Ours, and the idempotency key the gateway gets: a retried submission can never refund twice. */
-  readonly id: string;
-  readonly paymentId: string;
-  readonly amount: Money;
-  readonly reason: string;
-  readonly trigger: RefundTrigger;
-  readonly requestedBy: string;
-  readonly status: RefundStatus;
-  readonly gatewayRefundId: string | null;
-  readonly failureReason: string | null;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
+import type { Capture, Order, Refund, RefundStatus, RefundTrigger, TransitionSource } from './payment-types.ts';
 
 export type RefundChange =
   | {
@@ -187,10 +165,9 @@ function refundEvent(
   source: TransitionSource,
   at: string,
 ): PaymentEvent {
-  const base = eventFor(order, type, source, at);
+  // one order can have several refunds: the refund id keeps their events apart
   return {
-    ...base,
-    id: `${order.id}:${type}:${refund.id}`,
+    ...eventFor(order, type, source, at, refund.id),
     refund: {
       id: refund.id,
       amount: refund.amount,

@@ -1,8 +1,7 @@
 import * as v from 'valibot';
 import { PAYMENT_EVENT_TYPES } from '../domain/events.ts';
 import { CURRENCIES, MAX_AMOUNT, MIN_AMOUNT } from '../domain/money.ts';
-import { PAYMENT_STATUSES, TRANSITION_SOURCES } from '../domain/order.ts';
-import { REFUND_STATUSES, REFUND_TRIGGERS } from '../domain/refund.ts';
+import { PAYMENT_STATUSES, REFUND_STATUSES, REFUND_TRIGGERS, TRANSITION_SOURCES } from '../domain/payment-types.ts';
 
 export const OrderId = v.pipe(v.string(), v.regex(/^ord_[A-Za-z0-9]{20}$/, 'not an order id'));
 

@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '../domain/errors.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { AppEnv } from './env.ts';
+import { transportError } from './error-status.ts';
 import { problem, toProblem } from './problem.ts';
 
 export interface ServiceAppOptions {
@@ -42,7 +43,7 @@ export function createServiceApp(options: ServiceAppOptions): Hono<AppEnv> {
     bodyLimit({
       maxSize: options.bodyLimitBytes,
       onError: () => {
-        throw new AppError('payload-too-large', `the body exceeds ${options.bodyLimitBytes} bytes`);
+        throw transportError('payload-too-large', `the body exceeds ${options.bodyLimitBytes} bytes`);
       },
     }),
   );

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import * as v from 'valibot';
 import { AppError, type InvalidField } from '../domain/errors.ts';
+import { transportError } from './error-status.ts';
 
 function fieldsOf(issues: readonly v.BaseIssue<unknown>[]): InvalidField[] {
   return issues.map((issue) => ({ path: v.getDotPath(issue) ?? '(body)', message: issue.message }));
@@ -23,13 +24,13 @@ export function parseWith<S extends v.GenericSchema>(schema: S, value: unknown, 
 export async function readJson(c: Context): Promise<unknown> {
   const type = c.req.header('content-type') ?? '';
   if (!/^application\/([a-z.+-]*\+)?json\b/i.test(type)) {
-    throw new AppError('unsupported-media-type', 'send the body as application/json');
+    throw transportError('unsupported-media-type', 'send the body as application/json');
   }
   const text = await c.req.text();
   try {
     return JSON.parse(text);
   } catch {
-    throw new AppError('malformed-json', 'the body is not valid JSON');
+    throw transportError('malformed-json', 'the body is not valid JSON');
   }
 }
 

@@ -1,5 +1,5 @@
 import type { PaymentEvent } from '../domain/events.ts';
-import type { Order, PaymentStatus } from '../domain/order.ts';
+import type { Order, PaymentStatus } from '../domain/payment-types.ts';
 
 /** Binds an Idempotency-Key to the request it first came with. */
 export interface IdempotencyRecord {

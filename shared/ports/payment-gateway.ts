@@ -1,5 +1,6 @@
 import type { Money } from '../domain/money.ts';
-import type { GatewayName, PaymentObservation } from '../domain/order.ts';
+import type { PaymentObservation } from '../domain/order.ts';
+import type { GatewayName } from '../domain/payment-types.ts';
 
 /**
  * One provider interface, a method per lifecycle step (after Medusa's payment module). Vendor states are collapsed

@@ -1,4 +1,5 @@
-import { isPastMaxAge, isTerminal, needsStatusCheck, type Order, type PaymentObservation } from '../domain/order.ts';
+import { isPastMaxAge, isTerminal, needsStatusCheck, type PaymentObservation } from '../domain/order.ts';
+import type { Order } from '../domain/payment-types.ts';
 import type { GatewayPaymentState } from '../ports/payment-gateway.ts';
 import { applyGatewayStatus } from './apply-gateway-status.ts';
 import type { Deps } from './deps.ts';

@@ -1,5 +1,5 @@
 import { AppError } from '../domain/errors.ts';
-import type { Order } from '../domain/order.ts';
+import type { Order } from '../domain/payment-types.ts';
 import { applyGatewayStatus } from './apply-gateway-status.ts';
 import { getCustomerOrder } from './customer-orders.ts';
 import type { Deps } from './deps.ts';

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../domain/errors.ts';
 import type { Money } from '../domain/money.ts';
-import { attachGatewayOrder, newOrder, type Order } from '../domain/order.ts';
+import { attachGatewayOrder, newOrder } from '../domain/order.ts';
+import type { Order } from '../domain/payment-types.ts';
 import type { CheckoutDetails } from '../ports/payment-gateway.ts';
+import { type CommitDeps, commitOrderChange } from './commit-order-change.ts';
 import type { Deps } from './deps.ts';
 import { relayEvents } from './publish-events.ts';
 import { scheduleStatusCheck } from './schedule-status-check.ts';
@@ -74,21 +76,22 @@ export async function createOrder(
   return { order, checkout: checkoutOf(order), created: result.kind === 'created' };
 }
 
-async function attachGateway(
-  order: Order,
-  deps: Pick<Deps, 'orders' | 'gateway' | 'clock' | 'logger'>,
-): Promise<Order> {
+async function attachGateway(order: Order, deps: CommitDeps & Pick<Deps, 'gateway'>): Promise<Order> {
   const checkout = await deps.gateway.createOrder({
     amount: order.amount,
     receipt: order.id,
     notes: { orderId: order.id },
   });
-  const updated = await deps.orders.update(order.id, (current) => {
-    const next = attachGatewayOrder(current, checkout, deps.clock.now());
-    return next ? { order: next, events: [] } : null;
-  });
-  // null: a concurrent retry attached its gateway order first; that one wins and ours is left unused
-  const final = updated ?? (await deps.orders.get(order.id));
+  // unchanged: a concurrent retry attached its gateway order first; that one wins and ours is left unused
+  const done = await commitOrderChange(
+    order.id,
+    (current) => {
+      const next = attachGatewayOrder(current, checkout, deps.clock.now());
+      return next ? { outcome: 'changed' as const, order: next, events: [] } : { outcome: 'unchanged' };
+    },
+    deps,
+  );
+  const final = done?.order;
   if (!final) throw new AppError('internal', 'order vanished while attaching its gateway order');
   deps.logger.log('INFO', 'gateway order attached', { orderId: final.id, gatewayOrderId: final.gateway.orderId });
   return final;

@@ -1,6 +1,6 @@
 import { decodeCursor } from '../domain/cursor.ts';
 import { AppError } from '../domain/errors.ts';
-import type { Order } from '../domain/order.ts';
+import type { Order } from '../domain/payment-types.ts';
 import type { OrderQuery, Page } from '../ports/order-store.ts';
 import type { Deps } from './deps.ts';
 

@@ -1,7 +1,7 @@
 import { AppError } from '../domain/errors.ts';
+import { applyGatewayRefund } from './apply-gateway-refund.ts';
 import { applyGatewayStatus } from './apply-gateway-status.ts';
 import type { Deps } from './deps.ts';
-import { applyGatewayRefund } from './refunds.ts';
 
 export type WebhookResult =
   | { readonly outcome: 'applied' | 'unchanged' | 'rejected'; readonly orderId: string }

@@ -3,7 +3,7 @@ import { type Account, type LedgerEntry, ledgerPlan } from '../domain/ledger.ts'
 import type { Page } from '../ports/order-store.ts';
 import { assertCursor } from './customer-orders.ts';
 import type { Deps } from './deps.ts';
-import { refundAfterFailedCredit } from './refunds.ts';
+import { refundAfterFailedCredit } from './refund-after-failed-credit.ts';
 
 export type SettleResult = 'posted' | 'nothing-to-post' | 'refunding' | 'ignored';
 

@@ -2,7 +2,7 @@ import type { TestFn } from 'ava';
 import type { EntryDraft, LedgerEntry } from '../../shared/domain/ledger.ts';
 import { money } from '../../shared/domain/money.ts';
 import type { AccountStore } from '../../shared/ports/account-store.ts';
-import { walkPages } from './pages.ts';
+import { walkPages } from '../support/pages.ts';
 
 /**
  * The promises every AccountStore makes. `makeStore` must return an empty store per call (the tests run

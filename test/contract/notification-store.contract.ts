@@ -3,7 +3,7 @@ import type { PaymentEvent } from '../../shared/domain/events.ts';
 import { money } from '../../shared/domain/money.ts';
 import { type Notification, notificationFor } from '../../shared/domain/notification.ts';
 import type { NotificationStore } from '../../shared/ports/notification-store.ts';
-import { walkPages } from './pages.ts';
+import { walkPages } from '../support/pages.ts';
 
 /** The promises every NotificationStore makes. `makeStore` returns an empty store per call. */
 export function notificationStoreContract(

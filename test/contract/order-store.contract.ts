@@ -1,16 +1,11 @@
 import type { TestFn } from 'ava';
 import { RandomIds } from '../../shared/adapters/memory/ids.ts';
 import { money } from '../../shared/domain/money.ts';
-import {
-  applyObservation,
-  attachGatewayOrder,
-  newOrder,
-  type Order,
-  type PaymentObservation,
-} from '../../shared/domain/order.ts';
+import { applyObservation, attachGatewayOrder, newOrder, type PaymentObservation } from '../../shared/domain/order.ts';
+import type { Order } from '../../shared/domain/payment-types.ts';
 import type { IdempotencyRecord, OrderChange, OrderStore } from '../../shared/ports/order-store.ts';
 import type { Outbox } from '../../shared/ports/outbox.ts';
-import { walkPages } from './pages.ts';
+import { walkPages } from '../support/pages.ts';
 
 export type OrderStoreUnderTest = OrderStore & Outbox;
 

@@ -1,8 +1,8 @@
 import test from 'ava';
 import type { SandboxGatewayDeps } from '../../services/sandbox-gateway/app.ts';
-import { call, KEY_ID, KEY_SECRET, makeSandbox, WEBHOOK_SECRET } from '../../services/sandbox-gateway/test-support.ts';
 import { RazorpayGateway } from '../../shared/adapters/gateways/razorpay/razorpay-gateway.ts';
 import { AppError } from '../../shared/domain/errors.ts';
+import { call, KEY_ID, KEY_SECRET, makeSandbox, WEBHOOK_SECRET } from '../support/sandbox.ts';
 
 /*
  * The Razorpay adapter against the sandbox gateway, in process: the pair that runs locally must agree on every
@@ -63,7 +63,8 @@ test('fetchPaymentState: failed attempt → failed with the sandbox’s error as
   const failed = await pay(gatewayOrderId, { outcome: 'failure' });
   const state = await gateway.fetchPaymentState(gatewayOrderId);
   t.like(state, { status: 'failed', paymentId: failed.json.paymentId });
-  t.true(state.status === 'failed' && typeof state.reason === 'string' && state.reason.length > 0);
+  t.is(state.status, 'failed');
+  t.truthy(state.status === 'failed' && state.reason, 'a failure says why');
 });
 
 test('fetchPaymentState: failure then success → succeeded with the captured payment and amount', async (t) => {

@@ -1,5 +1,5 @@
-import type { TestFn } from 'ava';
-import { type Client, client, expect, type Harness, operator, pay, scenarioRunner, until } from './harness.ts';
+import type { ExecutionContext, TestFn } from 'ava';
+import { type Client, client, type Harness, operator, pay, scenarioRunner, until } from './harness.ts';
 
 /**
  * The promises of what follows a payment (account credit, automatic refunds, refunds, notifications), written once
@@ -25,37 +25,39 @@ export function registerAfterPaymentScenarios(
     return order;
   }
 
-  async function ledger(c: Client) {
+  async function ledger(c: Client, t: ExecutionContext) {
     const account = await c.json('GET', '/v1/account');
     const entries = (await c.json('GET', '/v1/account/entries?limit=100')).items;
     const sum = entries.reduce(
       (s: number, e: any) => s + (e.kind === 'credit' ? e.amount.amount : -e.amount.amount),
       0,
     );
-    expect(sum === account.balance.amount, `ledger balances: entries sum ${sum}, balance ${account.balance.amount}`);
+    t.is(sum, account.balance.amount, `ledger balances: entries sum ${sum}, balance ${account.balance.amount}`);
     return { account, entries };
   }
 
   const steps = async (c: Client, orderId: string) =>
     (await c.notifications()).filter((n: any) => n.orderId === orderId).map((n: any) => n.step);
 
-  run('success → the account is credited once', async (h) => {
+  run('success → the account is credited once', async (h, t) => {
     const c = await client(h);
     const order = await paidOrder(h, c);
     const { account, entries } = await until(
       h,
-      () => ledger(c),
+      () => ledger(c, t),
       (l) => l.entries.length > 0,
       2,
     );
-    expect(account.balance.amount === 49_900, `balance ${account.balance.amount}`);
-    expect(entries.length === 1 && entries[0].kind === 'credit' && entries[0].orderId === order.id, 'one credit entry');
+    t.is(account.balance.amount, 49_900, `balance ${account.balance.amount}`);
+    t.is(entries.length, 1, 'one credit entry');
+    t.is(entries[0].kind, 'credit', 'one credit entry');
+    t.is(entries[0].orderId, order.id, 'one credit entry');
   });
 
-  run('credit fails permanently (account closed) → refunded in full and the customer told', async (h) => {
+  run('credit fails permanently (account closed) → refunded in full and the customer told', async (h, t) => {
     const c = await client(h);
     const closed = await operator(h, 'POST', `/v1/ops/accounts/${c.customerId}/close`);
-    expect(closed.status === 200, `close → ${closed.status}`);
+    t.is(closed.status, 200, `close → ${closed.status}`);
     const order = await paidOrder(h, c);
     const done = await until(
       h,
@@ -63,25 +65,23 @@ export function registerAfterPaymentScenarios(
       (o) => o.refunds[0]?.status === 'processed',
       4,
     );
-    expect(done.refunds.length === 1, `one refund, got ${done.refunds.length}`);
-    expect(
-      done.refunds[0].trigger === 'credit-failed' && done.refunds[0].amount.amount === 49_900,
-      'full refund for the failed credit',
-    );
-    expect(done.flags.includes('credit-failed'), `flags ${done.flags}`);
-    expect(done.refundedAmount.amount === 49_900, `refunded ${done.refundedAmount.amount}`);
-    const { entries } = await ledger(c);
-    expect(entries.length === 0, 'nothing credited');
+    t.is(done.refunds.length, 1, `one refund, got ${done.refunds.length}`);
+    t.is(done.refunds[0].trigger, 'credit-failed', 'full refund for the failed credit');
+    t.is(done.refunds[0].amount.amount, 49_900, 'full refund for the failed credit');
+    t.true(done.flags.includes('credit-failed'), `flags ${done.flags}`);
+    t.is(done.refundedAmount.amount, 49_900, `refunded ${done.refundedAmount.amount}`);
+    const { entries } = await ledger(c, t);
+    t.is(entries.length, 0, 'nothing credited');
     const told = await until(
       h,
       () => steps(c, order.id),
       (s) => s.includes('refunded'),
       2,
     );
-    expect(told.includes('refund-initiated') && told.includes('refunded'), `told: ${told}`);
+    t.true(told.includes('refund-initiated') && told.includes('refunded'), `told: ${told}`);
   });
 
-  run('late success after expiry → refunded, never credited', async (h) => {
+  run('late success after expiry → refunded, never credited', async (h, t) => {
     const c = await client(h);
     const order = await c.createOrder();
     const intervals = Math.ceil(h.maxAgeSeconds / h.intervalSeconds) + 2;
@@ -98,22 +98,23 @@ export function registerAfterPaymentScenarios(
       (o) => o.refunds[0]?.status === 'processed',
       4,
     );
-    expect(
+    t.true(
       done.status === 'expired' && done.flags.includes('late-success'),
       `status ${done.status}, flags ${done.flags}`,
     );
-    expect(done.refunds.length === 1 && done.refunds[0].trigger === 'late-success', 'one late-success refund');
-    expect((await ledger(c)).entries.length === 0, 'never credited');
+    t.is(done.refunds.length, 1, 'one late-success refund');
+    t.is(done.refunds[0].trigger, 'late-success', 'one late-success refund');
+    t.is((await ledger(c, t)).entries.length, 0, 'never credited');
     const told = await until(
       h,
       () => steps(c, order.id),
       (s) => s.includes('refunded'),
       2,
     );
-    expect(told.includes('late-success') && told.includes('refunded'), `told: ${told}`);
+    t.true(told.includes('late-success') && told.includes('refunded'), `told: ${told}`);
   });
 
-  run('amount mismatch → the money received is refunded and the order flagged', async (h) => {
+  run('amount mismatch → the money received is refunded and the order flagged', async (h, t) => {
     const c = await client(h);
     const order = await c.createOrder(49_900);
     await pay(h, order.checkout.gatewayOrderId, { webhook: 'deliver', amount: 20_000 });
@@ -123,16 +124,14 @@ export function registerAfterPaymentScenarios(
       (o) => o.refunds[0]?.status === 'processed',
       4,
     );
-    expect(done.status !== 'succeeded', `not succeeded: ${done.status}`);
-    expect(done.flags.includes('amount-mismatch'), `flags ${done.flags}`);
-    expect(
-      done.refunds[0].amount.amount === 20_000 && done.refunds[0].trigger === 'amount-mismatch',
-      'the 20000 received, refunded',
-    );
-    expect((await ledger(c)).entries.length === 0, 'never credited');
+    t.not(done.status, 'succeeded', `not succeeded: ${done.status}`);
+    t.true(done.flags.includes('amount-mismatch'), `flags ${done.flags}`);
+    t.is(done.refunds[0].amount.amount, 20_000, 'the 20000 received, refunded');
+    t.is(done.refunds[0].trigger, 'amount-mismatch', 'the 20000 received, refunded');
+    t.is((await ledger(c, t)).entries.length, 0, 'never credited');
   });
 
-  run('partial then full refund → refunded amount right, ledger debited, no over-refund', async (h) => {
+  run('partial then full refund → refunded amount right, ledger debited, no over-refund', async (h, t) => {
     const c = await client(h);
     const order = await paidOrder(h, c);
     const first = await operator(
@@ -142,7 +141,7 @@ export function registerAfterPaymentScenarios(
       { amount: 10_000, reason: 'goodwill' },
       { 'idempotency-key': 'r1' },
     );
-    expect(first.status === 201, `first refund → ${first.status}`);
+    t.is(first.status, 201, `first refund → ${first.status}`);
     const again = await operator(
       h,
       'POST',
@@ -150,7 +149,8 @@ export function registerAfterPaymentScenarios(
       { amount: 10_000, reason: 'goodwill' },
       { 'idempotency-key': 'r1' },
     );
-    expect(again.status === 201 && again.headers.get('idempotent-replayed') === 'true', 'same key → same refund');
+    t.is(again.status, 201, 'same key → same refund');
+    t.is(again.headers.get('idempotent-replayed'), 'true', 'same key → same refund');
     const rest = await operator(
       h,
       'POST',
@@ -158,8 +158,8 @@ export function registerAfterPaymentScenarios(
       { reason: 'cancelled' },
       { 'idempotency-key': 'r2' },
     );
-    expect(rest.status === 201, `rest → ${rest.status}`);
-    expect(((await rest.json()) as any).refund.amount.amount === 39_900, 'the rest is 39900');
+    t.is(rest.status, 201, `rest → ${rest.status}`);
+    t.is(((await rest.json()) as any).refund.amount.amount, 39_900, 'the rest is 39900');
     const over = await operator(
       h,
       'POST',
@@ -167,27 +167,26 @@ export function registerAfterPaymentScenarios(
       { amount: 100, reason: 'more' },
       { 'idempotency-key': 'r3' },
     );
-    expect(over.status === 409, `over-refund → ${over.status}`);
+    t.is(over.status, 409, `over-refund → ${over.status}`);
     const done = await until(
       h,
       () => c.order(order.id),
       (o) => o.refunds.every((r: any) => r.status === 'processed'),
       4,
     );
-    expect(
-      done.refunds.length === 2 && done.refundedAmount.amount === 49_900,
-      `refunded ${done.refundedAmount.amount}`,
-    );
+    t.is(done.refunds.length, 2, `refunded ${done.refundedAmount.amount}`);
+    t.is(done.refundedAmount.amount, 49_900, `refunded ${done.refundedAmount.amount}`);
     const { account, entries } = await until(
       h,
-      () => ledger(c),
+      () => ledger(c, t),
       (l) => l.entries.length >= 3,
       2,
     );
-    expect(entries.length === 3 && account.balance.amount === 0, `3 entries, balance ${account.balance.amount}`);
+    t.is(entries.length, 3, `3 entries, balance ${account.balance.amount}`);
+    t.is(account.balance.amount, 0, `3 entries, balance ${account.balance.amount}`);
   });
 
-  run('concurrent refund requests never refund more than was paid', async (h) => {
+  run('concurrent refund requests never refund more than was paid', async (h, t) => {
     const c = await client(h);
     const order = await paidOrder(h, c);
     const responses = await Promise.all(
@@ -202,16 +201,16 @@ export function registerAfterPaymentScenarios(
       ),
     );
     const codes = responses.map((r) => r.status);
-    expect(codes.filter((s) => s === 201).length === 2, `two fit in 49900: ${codes}`);
-    expect(codes.filter((s) => s === 409).length === 4, `the rest refused: ${codes}`);
+    t.is(codes.filter((s) => s === 201).length, 2, `two fit in 49900: ${codes}`);
+    t.is(codes.filter((s) => s === 409).length, 4, `the rest refused: ${codes}`);
     const after = await c.order(order.id);
     const committed = after.refunds.reduce((s: number, r: any) => s + r.amount.amount, 0);
-    expect(committed === 40_000, `committed ${committed}`);
+    t.is(committed, 40_000, `committed ${committed}`);
   });
 
   run(
     'refund fails at the gateway → refund failed, customer told, amount refundable again, ledger not debited',
-    async (h) => {
+    async (h, t) => {
       const c = await client(h);
       const order = await paidOrder(h, c);
       const paid = await c.order(order.id);
@@ -227,26 +226,24 @@ export function registerAfterPaymentScenarios(
         { reason: 'will fail' },
         { 'idempotency-key': 'f1' },
       );
-      expect(res.status === 201, `refund → ${res.status}`);
+      t.is(res.status, 201, `refund → ${res.status}`);
       const done = await until(
         h,
         () => c.order(order.id),
         (o) => o.refunds[0]?.status === 'failed',
         3,
       );
-      expect(
-        done.refunds[0].status === 'failed' && done.refundedAmount.amount === 0,
-        `failed, refunded ${done.refundedAmount.amount}`,
-      );
+      t.is(done.refunds[0].status, 'failed', `failed, refunded ${done.refundedAmount.amount}`);
+      t.is(done.refundedAmount.amount, 0, `failed, refunded ${done.refundedAmount.amount}`);
       const told = await until(
         h,
         () => steps(c, order.id),
         (s) => s.includes('refund-failed'),
         2,
       );
-      expect(told.includes('refund-failed'), `told: ${told}`);
-      const { account } = await ledger(c);
-      expect(account.balance.amount === 49_900, `balance untouched: ${account.balance.amount}`);
+      t.true(told.includes('refund-failed'), `told: ${told}`);
+      const { account } = await ledger(c, t);
+      t.is(account.balance.amount, 49_900, `balance untouched: ${account.balance.amount}`);
       await h.fetch(`/sandbox/control/payments/${paid.paymentId}/refund-behaviour`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -259,11 +256,11 @@ export function registerAfterPaymentScenarios(
         { reason: 'again' },
         { 'idempotency-key': 'f2' },
       );
-      expect(retry.status === 201, `the full amount is refundable again → ${retry.status}`);
+      t.is(retry.status, 201, `the full amount is refundable again → ${retry.status}`);
     },
   );
 
-  run('refund webhook lost → the refund status check settles it', async (h) => {
+  run('refund webhook lost → the refund status check settles it', async (h, t) => {
     const c = await client(h);
     const order = await paidOrder(h, c);
     const paid = await c.order(order.id);
@@ -272,7 +269,7 @@ export function registerAfterPaymentScenarios(
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ outcome: 'processed', webhook: 'drop' }),
     });
-    expect(behave.ok, `refund behaviour → ${behave.status}`);
+    t.true(behave.ok, `refund behaviour → ${behave.status}`);
     const res = await operator(
       h,
       'POST',
@@ -280,63 +277,66 @@ export function registerAfterPaymentScenarios(
       { amount: 5_000, reason: 'lost webhook' },
       { 'idempotency-key': 'lw' },
     );
-    expect(res.status === 201, `refund → ${res.status}`);
+    t.is(res.status, 201, `refund → ${res.status}`);
     await h.settle();
     const before = await c.order(order.id);
-    expect(before.refunds[0].status !== 'processed', 'not processed before the check');
+    t.not(before.refunds[0].status, 'processed', 'not processed before the check');
     const done = await until(
       h,
       () => c.order(order.id),
       (o) => o.refunds[0]?.status === 'processed',
       3,
     );
-    expect(done.refunds[0].status === 'processed', `processed, got ${done.refunds[0].status}`);
+    t.is(done.refunds[0].status, 'processed', `processed, got ${done.refunds[0].status}`);
   });
 
-  run('20 duplicate deliveries of each event → one ledger entry, one refund, one notification per step', async (h) => {
-    const c = await client(h);
-    const credited = await paidOrder(h, c);
-    await operator(
-      h,
-      'POST',
-      `/v1/orders/${credited.id}/refunds`,
-      { amount: 9_900, reason: 'partial' },
-      { 'idempotency-key': 'dup' },
-    );
-    const mismatched = await c.createOrder(30_000);
-    await pay(h, mismatched.checkout.gatewayOrderId, { webhook: 'deliver', amount: 10_000 });
-    await until(
-      h,
-      () => c.order(mismatched.id),
-      (o) => o.refunds[0]?.status === 'processed',
-      4,
-    );
-    await until(
-      h,
-      () => c.order(credited.id),
-      (o) => o.refunds[0]?.status === 'processed',
-      4,
-    );
-    await until(
-      h,
-      () => ledger(c),
-      (l) => l.entries.length >= 2,
-      2,
-    );
-    const pushed = await h.replayEvents(20);
-    expect(pushed > 0, 'replayed');
-    const { account, entries } = await ledger(c);
-    expect(entries.length === 2, `credit + debit only, got ${entries.length}`);
-    expect(account.balance.amount === 40_000, `balance ${account.balance.amount}`);
-    expect((await c.order(credited.id)).refunds.length === 1, 'one refund on the credited order');
-    expect((await c.order(mismatched.id)).refunds.length === 1, 'one refund on the mismatched order');
-    for (const id of [credited.id, mismatched.id]) {
-      const s = await steps(c, id);
-      expect(new Set(s).size === s.length, `one notification per step: ${s}`);
-    }
-  });
+  run(
+    '20 duplicate deliveries of each event → one ledger entry, one refund, one notification per step',
+    async (h, t) => {
+      const c = await client(h);
+      const credited = await paidOrder(h, c);
+      await operator(
+        h,
+        'POST',
+        `/v1/orders/${credited.id}/refunds`,
+        { amount: 9_900, reason: 'partial' },
+        { 'idempotency-key': 'dup' },
+      );
+      const mismatched = await c.createOrder(30_000);
+      await pay(h, mismatched.checkout.gatewayOrderId, { webhook: 'deliver', amount: 10_000 });
+      await until(
+        h,
+        () => c.order(mismatched.id),
+        (o) => o.refunds[0]?.status === 'processed',
+        4,
+      );
+      await until(
+        h,
+        () => c.order(credited.id),
+        (o) => o.refunds[0]?.status === 'processed',
+        4,
+      );
+      await until(
+        h,
+        () => ledger(c, t),
+        (l) => l.entries.length >= 2,
+        2,
+      );
+      const pushed = await h.replayEvents(20);
+      t.true(pushed > 0, 'replayed');
+      const { account, entries } = await ledger(c, t);
+      t.is(entries.length, 2, `credit + debit only, got ${entries.length}`);
+      t.is(account.balance.amount, 40_000, `balance ${account.balance.amount}`);
+      t.is((await c.order(credited.id)).refunds.length, 1, 'one refund on the credited order');
+      t.is((await c.order(mismatched.id)).refunds.length, 1, 'one refund on the mismatched order');
+      for (const id of [credited.id, mismatched.id]) {
+        const s = await steps(c, id);
+        t.is(new Set(s).size, s.length, `one notification per step: ${s}`);
+      }
+    },
+  );
 
-  run('operators: no key → 401, unknown key → 401, customers cannot refund', async (h) => {
+  run('operators: no key → 401, unknown key → 401, customers cannot refund', async (h, t) => {
     const c = await client(h);
     const order = await paidOrder(h, c);
     const none = await h.fetch(`/v1/orders/${order.id}/refunds`, {
@@ -344,7 +344,7 @@ export function registerAfterPaymentScenarios(
       headers: { 'content-type': 'application/json', 'idempotency-key': 'x' },
       body: JSON.stringify({ reason: 'x' }),
     });
-    expect(none.status === 401, `no key → ${none.status}`);
+    t.is(none.status, 401, `no key → ${none.status}`);
     const unknown = await operator(
       h,
       'POST',
@@ -353,19 +353,17 @@ export function registerAfterPaymentScenarios(
       { 'idempotency-key': 'x' },
       'not-a-real-operator-key',
     );
-    expect(unknown.status === 401, `unknown key → ${unknown.status}`);
+    t.is(unknown.status, 401, `unknown key → ${unknown.status}`);
     const asCustomer = await c.call(
       'POST',
       `/v1/orders/${order.id}/refunds`,
       { reason: 'x' },
       { 'idempotency-key': 'x' },
     );
-    expect(asCustomer.status === 401, `customer token → ${asCustomer.status}`);
+    t.is(asCustomer.status, 401, `customer token → ${asCustomer.status}`);
     const lookup = await operator(h, 'GET', `/v1/ops/orders/${order.id}`);
-    expect(
-      lookup.status === 200 && ((await lookup.json()) as any).customerId === c.customerId,
-      'operator looks up any order',
-    );
-    expect((await c.order(order.id)).refunds.length === 0, 'nothing refunded');
+    t.is(lookup.status, 200, 'operator looks up any order');
+    t.is(((await lookup.json()) as any).customerId, c.customerId, 'operator looks up any order');
+    t.is((await c.order(order.id)).refunds.length, 0, 'nothing refunded');
   });
 }

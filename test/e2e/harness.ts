@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { TestFn } from 'ava';
+import type { ExecutionContext, TestFn } from 'ava';
 
 /**
  * What the end-to-end scenarios need from a running stack, so the same scenarios run on the embedded default and on
@@ -161,25 +161,20 @@ export function pushEnvelope(event: { id: string; type: string; orderId: string 
   });
 }
 
-/** Registers serial scenarios, each on a harness from `acquire`; a scenario fails by throwing (see `expect`). */
+/** Registers serial scenarios, each on a harness from `acquire`; a scenario asserts through ava's `t`. */
 export function scenarioRunner(
   test: TestFn,
   label: string,
   acquire: () => Promise<Harness>,
   release: (h: Harness) => Promise<void>,
 ) {
-  return (title: string, body: (h: Harness) => Promise<void>) =>
+  return (title: string, body: (h: Harness, t: ExecutionContext) => Promise<void>) =>
     test.serial(`${label}: ${title}`, async (t) => {
       const h = await acquire();
       try {
-        await body(h);
-        t.pass();
+        await body(h, t);
       } finally {
         await release(h);
       }
     });
-}
-
-export function expect(cond: boolean, message: string): void {
-  if (!cond) throw new Error(message);
 }

@@ -1,5 +1,5 @@
 import type { TestFn } from 'ava';
-import { client, expect, type Harness, pay, sandboxPayment, scenarioRunner, signedWebhook, until } from './harness.ts';
+import { client, type Harness, pay, sandboxPayment, scenarioRunner, signedWebhook, until } from './harness.ts';
 
 /**
  * The end-to-end promises of the payment core, written once and run against every way the product runs
@@ -13,11 +13,11 @@ export function registerScenarios(
 ) {
   const run = scenarioRunner(test, label, acquire, release);
 
-  run('pay with webhook delivered → succeeded, customer notified of created and succeeded', async (h) => {
+  run('pay with webhook delivered → succeeded, customer notified of created and succeeded', async (h, t) => {
     const c = await client(h);
     const order = await c.createOrder();
-    expect(order.status === 'created', `created, got ${order.status}`);
-    expect(order.checkout.gatewayOrderId.startsWith('order_'), 'checkout names the gateway order');
+    t.is(order.status, 'created', `created, got ${order.status}`);
+    t.true(order.checkout.gatewayOrderId.startsWith('order_'), 'checkout names the gateway order');
     await pay(h, order.checkout.gatewayOrderId, { webhook: 'deliver' });
     const done = await until(
       h,
@@ -25,8 +25,8 @@ export function registerScenarios(
       (o) => o.status === 'succeeded',
       2,
     );
-    expect(done.status === 'succeeded', `succeeded, got ${done.status}`);
-    expect(done.timeline.at(-1).source === 'webhook', 'settled by the webhook');
+    t.is(done.status, 'succeeded', `succeeded, got ${done.status}`);
+    t.is(done.timeline.at(-1).source, 'webhook', 'settled by the webhook');
     const steps = (
       await until(
         h,
@@ -37,26 +37,26 @@ export function registerScenarios(
     )
       .map((n: any) => n.step)
       .sort();
-    expect(JSON.stringify(steps) === JSON.stringify(['created', 'succeeded']), `notified: ${steps}`);
+    t.is(JSON.stringify(steps), JSON.stringify(['created', 'succeeded']), `notified: ${steps}`);
   });
 
-  run('webhook dropped → the status checker settles it', async (h) => {
+  run('webhook dropped → the status checker settles it', async (h, t) => {
     const c = await client(h);
     const order = await c.createOrder();
     await pay(h, order.checkout.gatewayOrderId, { webhook: 'drop' });
     await h.settle();
-    expect((await c.order(order.id)).status === 'created', 'nothing known before the check');
+    t.is((await c.order(order.id)).status, 'created', 'nothing known before the check');
     const done = await until(
       h,
       () => c.order(order.id),
       (o) => o.status === 'succeeded',
       3,
     );
-    expect(done.status === 'succeeded', `succeeded, got ${done.status}`);
-    expect(done.timeline.at(-1).source === 'status-check', 'settled by the status check');
+    t.is(done.status, 'succeeded', `succeeded, got ${done.status}`);
+    t.is(done.timeline.at(-1).source, 'status-check', 'settled by the status check');
   });
 
-  run('failure → failed, and the customer is told', async (h) => {
+  run('failure → failed, and the customer is told', async (h, t) => {
     const c = await client(h);
     const order = await c.createOrder();
     await pay(h, order.checkout.gatewayOrderId, { outcome: 'failure', webhook: 'deliver' });
@@ -66,7 +66,7 @@ export function registerScenarios(
       (o) => o.status === 'failed',
       2,
     );
-    expect(done.status === 'failed', `failed, got ${done.status}`);
+    t.is(done.status, 'failed', `failed, got ${done.status}`);
     const steps = (
       await until(
         h,
@@ -75,16 +75,16 @@ export function registerScenarios(
         2,
       )
     ).map((n: any) => n.step);
-    expect(steps.includes('failed'), `notified: ${steps}`);
+    t.true(steps.includes('failed'), `notified: ${steps}`);
   });
 
-  run('confirm with the checkout signature → 202 processing, then succeeded by the immediate check', async (h) => {
+  run('confirm with the checkout signature → 202 processing, then succeeded by the immediate check', async (h, t) => {
     const c = await client(h);
     const order = await c.createOrder();
     const { paymentId, signature } = await pay(h, order.checkout.gatewayOrderId, { webhook: 'drop' });
     const res = await c.call('POST', `/v1/orders/${order.id}/confirm`, { paymentId, signature });
-    expect(res.status === 202, `202, got ${res.status}`);
-    expect(((await res.json()) as any).status === 'processing', 'processing');
+    t.is(res.status, 202, `202, got ${res.status}`);
+    t.is(((await res.json()) as any).status, 'processing', 'processing');
     await h.settle();
     const done = await until(
       h,
@@ -92,21 +92,22 @@ export function registerScenarios(
       (o) => o.status === 'succeeded',
       1,
     );
-    expect(done.status === 'succeeded', `the immediate check settled it, got ${done.status}`);
+    t.is(done.status, 'succeeded', `the immediate check settled it, got ${done.status}`);
   });
 
-  run('confirm: forged signature → 400, order unchanged', async (h) => {
+  run('confirm: forged signature → 400, order unchanged', async (h, t) => {
     const c = await client(h);
     const order = await c.createOrder();
     const { paymentId } = await pay(h, order.checkout.gatewayOrderId, { webhook: 'drop' });
     const res = await c.call('POST', `/v1/orders/${order.id}/confirm`, { paymentId, signature: 'ab'.repeat(32) });
-    expect(res.status === 400, `400, got ${res.status}`);
-    expect(res.headers.get('content-type')?.startsWith('application/problem+json') === true, 'problem+json');
+    t.is(res.status, 400, `400, got ${res.status}`);
+    t.is(res.headers.get('content-type')?.startsWith('application/problem+json'), true, 'problem+json');
     const after = await c.order(order.id);
-    expect(after.status === 'created' && after.timeline.length === 1, 'order unchanged');
+    t.is(after.status, 'created', 'order unchanged');
+    t.is(after.timeline.length, 1, 'order unchanged');
   });
 
-  run('ten concurrent duplicate webhooks → one transition and one notification', async (h) => {
+  run('ten concurrent duplicate webhooks → one transition and one notification', async (h, t) => {
     const c = await client(h);
     const order = await c.createOrder();
     const { paymentId } = await pay(h, order.checkout.gatewayOrderId, { webhook: 'drop' });
@@ -116,7 +117,7 @@ export function registerScenarios(
         h.fetch('/webhooks/razorpay', signedWebhook(h, 'payment.captured', payment, 'evt_dup_1')),
       ),
     );
-    expect(
+    t.true(
       responses.every((r) => r.status === 200),
       `all acknowledged: ${responses.map((r) => r.status)}`,
     );
@@ -128,18 +129,18 @@ export function registerScenarios(
     );
     await h.settle();
     const done = await c.order(order.id);
-    expect(done.status === 'succeeded', `succeeded, got ${done.status}`);
-    expect(done.timeline.filter((e: any) => e.to === 'succeeded').length === 1, 'one succeeded transition');
+    t.is(done.status, 'succeeded', `succeeded, got ${done.status}`);
+    t.is(done.timeline.filter((e: any) => e.to === 'succeeded').length, 1, 'one succeeded transition');
     const notes = await until(
       h,
       () => c.notifications(),
       (n) => n.some((x: any) => x.step === 'succeeded'),
       1,
     );
-    expect(notes.filter((n: any) => n.step === 'succeeded').length === 1, 'one succeeded notification');
+    t.is(notes.filter((n: any) => n.step === 'succeeded').length, 1, 'one succeeded notification');
   });
 
-  run('bad signature → 401 and nothing changes', async (h) => {
+  run('bad signature → 401 and nothing changes', async (h, t) => {
     const c = await client(h);
     const order = await c.createOrder();
     const { paymentId } = await pay(h, order.checkout.gatewayOrderId, { webhook: 'drop' });
@@ -148,19 +149,20 @@ export function registerScenarios(
       '/webhooks/razorpay',
       signedWebhook(h, 'payment.captured', payment, 'evt_forged', 'not-the-secret'),
     );
-    expect(forged.status === 401, `401, got ${forged.status}`);
+    t.is(forged.status, 401, `401, got ${forged.status}`);
     const unsigned = await h.fetch('/webhooks/razorpay', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: '{}',
     });
-    expect(unsigned.status === 401, `unsigned 401, got ${unsigned.status}`);
+    t.is(unsigned.status, 401, `unsigned 401, got ${unsigned.status}`);
     await h.settle();
     const after = await c.order(order.id);
-    expect(after.status === 'created' && after.timeline.length === 1, 'order unchanged');
+    t.is(after.status, 'created', 'order unchanged');
+    t.is(after.timeline.length, 1, 'order unchanged');
   });
 
-  run('signed but unsupported webhook event → acknowledged as not supported, nothing changes', async (h) => {
+  run('signed but unsupported webhook event → acknowledged as not supported, nothing changes', async (h, t) => {
     const c = await client(h);
     const order = await c.createOrder();
     const { paymentId } = await pay(h, order.checkout.gatewayOrderId, { webhook: 'drop' });
@@ -169,12 +171,12 @@ export function registerScenarios(
       '/webhooks/razorpay',
       signedWebhook(h, 'payment.dispute.created', payment, 'evt_dispute'),
     );
-    expect(res.status === 200, `200, got ${res.status}`);
-    expect(((await res.json()) as any).status === 'not supported', 'not supported');
-    expect((await c.order(order.id)).timeline.length === 1, 'order unchanged');
+    t.is(res.status, 200, `200, got ${res.status}`);
+    t.is(((await res.json()) as any).status, 'not supported', 'not supported');
+    t.is((await c.order(order.id)).timeline.length, 1, 'order unchanged');
   });
 
-  run('no payment before the max age → expired, customer told', async (h) => {
+  run('no payment before the max age → expired, customer told', async (h, t) => {
     const c = await client(h);
     const order = await c.createOrder();
     const intervals = Math.ceil(h.maxAgeSeconds / h.intervalSeconds) + 2;
@@ -184,7 +186,7 @@ export function registerScenarios(
       (o) => o.status === 'expired',
       intervals,
     );
-    expect(done.status === 'expired', `expired, got ${done.status}`);
+    t.is(done.status, 'expired', `expired, got ${done.status}`);
     const steps = (
       await until(
         h,
@@ -193,20 +195,20 @@ export function registerScenarios(
         1,
       )
     ).map((n: any) => n.step);
-    expect(steps.includes('expired'), `notified: ${steps}`);
+    t.true(steps.includes('expired'), `notified: ${steps}`);
   });
 
-  run('amount differs from the order → never succeeded, flagged for refund', async (h) => {
+  run('amount differs from the order → never succeeded, flagged for refund', async (h, t) => {
     const c = await client(h);
     const order = await c.createOrder(49_900);
     await pay(h, order.checkout.gatewayOrderId, { webhook: 'deliver', amount: 100 });
     await h.settle();
     const after = await c.order(order.id);
-    expect(after.status !== 'succeeded', `not succeeded, got ${after.status}`);
-    expect(after.flags.includes('amount-mismatch') && after.flags.includes('refund-required'), `flags: ${after.flags}`);
+    t.not(after.status, 'succeeded', `not succeeded, got ${after.status}`);
+    t.true(after.flags.includes('amount-mismatch') && after.flags.includes('refund-required'), `flags: ${after.flags}`);
   });
 
-  run('idempotent create: same key and body → same order; other body → 409, nothing written', async (h) => {
+  run('idempotent create: same key and body → same order; other body → 409, nothing written', async (h, t) => {
     const c = await client(h);
     const first = await c.createOrder(49_900, 'idem-1');
     const again = await c.call(
@@ -215,33 +217,35 @@ export function registerScenarios(
       { amount: 49_900, currency: 'INR', description: 'Plan upgrade' },
       { 'idempotency-key': 'idem-1' },
     );
-    expect(again.status === 201, `201, got ${again.status}`);
+    t.is(again.status, 201, `201, got ${again.status}`);
     const body = (await again.json()) as any;
-    expect(body.id === first.id && body.checkout.gatewayOrderId === first.checkout.gatewayOrderId, 'same order');
+    t.is(body.id, first.id, 'same order');
+    t.is(body.checkout.gatewayOrderId, first.checkout.gatewayOrderId, 'same order');
     const other = await c.call(
       'POST',
       '/v1/orders',
       { amount: 50_000, currency: 'INR' },
       { 'idempotency-key': 'idem-1' },
     );
-    expect(other.status === 409, `409, got ${other.status}`);
+    t.is(other.status, 409, `409, got ${other.status}`);
     const list = await c.json('GET', '/v1/orders');
-    expect(list.items.length === 1, `one order, got ${list.items.length}`);
+    t.is(list.items.length, 1, `one order, got ${list.items.length}`);
   });
 
-  run('another customer’s order → 404; no token → 401', async (h) => {
+  run('another customer’s order → 404; no token → 401', async (h, t) => {
     const alice = await client(h);
     const bob = await client(h);
     const order = await alice.createOrder();
-    expect((await bob.call('GET', `/v1/orders/${order.id}`)).status === 404, 'bob gets 404');
-    expect(
-      (await bob.call('POST', `/v1/orders/${order.id}/confirm`, { paymentId: 'pay_x', signature: 'ab' })).status ===
-        404,
+    t.is((await bob.call('GET', `/v1/orders/${order.id}`)).status, 404, 'bob gets 404');
+    t.is(
+      (await bob.call('POST', `/v1/orders/${order.id}/confirm`, { paymentId: 'pay_x', signature: 'ab' })).status,
+      404,
       'bob cannot confirm',
     );
-    expect((await h.fetch(`/v1/orders/${order.id}`)).status === 401, 'no token → 401');
-    expect(
-      (await h.fetch('/v1/orders', { headers: { authorization: 'Bearer not.a.jwt' } })).status === 401,
+    t.is((await h.fetch(`/v1/orders/${order.id}`)).status, 401, 'no token → 401');
+    t.is(
+      (await h.fetch('/v1/orders', { headers: { authorization: 'Bearer not.a.jwt' } })).status,
+      401,
       'bad token → 401',
     );
   });

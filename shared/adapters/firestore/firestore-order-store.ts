@@ -8,7 +8,7 @@ import {
 import { decodeCursor, encodeCursor } from '../../domain/cursor.ts';
 import { AppError } from '../../domain/errors.ts';
 import type { PaymentEvent } from '../../domain/events.ts';
-import type { Order } from '../../domain/order.ts';
+import type { Order } from '../../domain/payment-types.ts';
 import type {
   CreateOrderResult,
   IdempotencyRecord,

@@ -1,7 +1,8 @@
 import { compareNewestFirst, decodeCursor, encodeCursor } from '../../domain/cursor.ts';
 import { AppError } from '../../domain/errors.ts';
 import type { PaymentEvent } from '../../domain/events.ts';
-import { isTerminal, type Order } from '../../domain/order.ts';
+import { isTerminal } from '../../domain/order.ts';
+import type { Order } from '../../domain/payment-types.ts';
 import type {
   CreateOrderResult,
   IdempotencyRecord,

@@ -1,7 +1,13 @@
 import { createHmac } from 'node:crypto';
 import test, { type ExecutionContext } from 'ava';
+import {
+  event,
+  failedPayment,
+  orderEntity,
+  paymentEntity,
+  refundEntity,
+} from '../../../../test/support/razorpay-fixtures.ts';
 import { AppError } from '../../../domain/errors.ts';
-import { event, failedPayment, orderEntity, paymentEntity, refundEntity } from './fixtures.ts';
 import { RazorpayGateway, type RazorpayGatewayOptions, refundIdempotencyKey } from './razorpay-gateway.ts';
 
 /* The adapter against a scripted fetch: request shapes and failure handling. The round trip against the sandbox

@@ -1,7 +1,13 @@
 import test from 'ava';
 import * as v from 'valibot';
+import {
+  event,
+  failedPayment,
+  orderEntity,
+  paymentEntity,
+  refundEntity,
+} from '../../../../test/support/razorpay-fixtures.ts';
 import { AppError } from '../../../domain/errors.ts';
-import { event, failedPayment, orderEntity, paymentEntity, refundEntity } from './fixtures.ts';
 import {
   collapsePayments,
   describeRazorpayError,

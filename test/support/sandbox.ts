@@ -1,5 +1,9 @@
+import {
+  createSandboxGateway,
+  type SandboxGateway,
+  type SandboxGatewayDeps,
+} from '../../services/sandbox-gateway/app.ts';
 import type { Clock } from '../../shared/ports/clock.ts';
-import { createSandboxGateway, type SandboxGateway, type SandboxGatewayDeps } from './app.ts';
 
 /* Shared by the sandbox's tests (and the adapter's contract test): a sandbox with a fixed clock, seeded ids and a
  * webhook endpoint that records what it receives. */
@@ -73,7 +77,6 @@ export async function call(
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
-  // biome-ignore lint/suspicious/noExplicitAny: tests assert response bodies field by field; a type per route is noise
 ): Promise<{ status: number; json: any }> {
   const res = await sandbox.app.request(path, {
     method,

@@ -1,0 +1,54 @@
+import test from 'ava';
+import { event, paymentEntity } from '../../test/support/razorpay-fixtures.ts';
+import { seedOrder, serviceDeps, webhookSignature } from '../../test/support/service-deps.ts';
+import { createApp } from './app.ts';
+
+async function setup() {
+  const s = await serviceDeps();
+  const order = await seedOrder(s.store, s.clock);
+  const body = JSON.stringify(
+    event('payment.captured', {
+      payment: {
+        entity: paymentEntity({ id: `pay_${order.id}`, order_id: order.gateway.orderId, amount: order.amount.amount }),
+      },
+    }),
+  );
+  return { ...s, app: createApp(s.deps), order, body };
+}
+
+function post(body: string, signature: string, eventId = 'evt_1'): RequestInit {
+  return {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-razorpay-signature': signature, 'x-razorpay-event-id': eventId },
+    body,
+  };
+}
+
+test('webhooks: valid signature → 200 applied, order succeeded and its event published', async (t) => {
+  const { app, order, body, store, bus } = await setup();
+  const res = await app.request('/webhooks/razorpay', post(body, webhookSignature(body)));
+  t.is(res.status, 200);
+  t.deepEqual(await res.json(), { status: 'applied' });
+  t.like(await store.get(order.id), { status: 'succeeded', paymentId: `pay_${order.id}` });
+  t.deepEqual(
+    bus.published.map((p) => p.message.attributes?.eventType),
+    ['payment.succeeded'],
+  );
+});
+
+test('webhooks: forged signature → 401, order unchanged, nothing published', async (t) => {
+  const { app, order, body, store, bus } = await setup();
+  const res = await app.request('/webhooks/razorpay', post(body, webhookSignature(body, 'not-the-secret')));
+  t.is(res.status, 401);
+  t.like(await store.get(order.id), { status: 'created', version: order.version });
+  t.is(bus.published.length, 0);
+});
+
+test('webhooks: the same event id twice → second is a duplicate, one event published', async (t) => {
+  const { app, body, bus } = await setup();
+  await app.request('/webhooks/razorpay', post(body, webhookSignature(body)));
+  const again = await app.request('/webhooks/razorpay', post(body, webhookSignature(body)));
+  t.is(again.status, 200);
+  t.deepEqual(await again.json(), { status: 'duplicate' });
+  t.is(bus.published.length, 1);
+});
