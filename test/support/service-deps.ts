@@ -20,10 +20,13 @@ import type { Order } from '../../shared/domain/payment-types.ts';
 import { jwtVerifier, type TokenVerifier } from '../../shared/http/auth.ts';
 import type {
   CheckoutDetails,
+  GatewayPaymentRecord,
   GatewayPaymentState,
   GatewayRefund,
+  GatewayRefundRecord,
   GatewayWebhook,
   PaymentGateway,
+  SettlementLine,
 } from '../../shared/ports/payment-gateway.ts';
 import type { Deps } from '../../shared/use-cases/deps.ts';
 
@@ -54,6 +57,18 @@ export class ScriptedGateway implements PaymentGateway {
 
   async fetchPaymentState(): Promise<GatewayPaymentState> {
     return this.state;
+  }
+
+  async listPayments(): Promise<readonly GatewayPaymentRecord[]> {
+    return [];
+  }
+
+  async listRefunds(): Promise<readonly GatewayRefundRecord[]> {
+    return [];
+  }
+
+  async settlementReport(): Promise<readonly SettlementLine[]> {
+    return [];
   }
 
   verifyCheckoutSignature(): boolean {
