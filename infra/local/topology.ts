@@ -2,17 +2,18 @@ import { PubSub } from '@google-cloud/pubsub';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { proxy } from 'hono/proxy';
-import { SERVICES, subscriptions } from '../../services/catalogue/catalogue.ts';
+import { jobSchedules, jobTarget, SERVICES, subscriptions } from '../../services/catalogue/catalogue.ts';
 import { createFrontDoor } from '../../services/catalogue/front-door.ts';
 import { DEV_RAZORPAY_KEYS, type RazorpayKeys } from '../../services/dev/dev-keys.ts';
 import { createDevRoutes } from '../../services/dev/dev-routes.ts';
 import { LocalIssuer } from '../../services/dev/local-issuer.ts';
 import { createSandboxGateway, type SandboxGateway } from '../../services/sandbox-gateway/app.ts';
+import { createSchedulerClient, ensureSchedulerJobs } from '../../shared/adapters/cloud-scheduler/scheduler-jobs.ts';
 import { JsonLogger } from '../../shared/adapters/logging/json-logger.ts';
 import { SystemClock } from '../../shared/adapters/memory/clocks.ts';
 import { ensurePubSubTopology } from '../../shared/adapters/pubsub/pubsub-topology.ts';
 import { type EmbeddedConfig, loadConfig } from '../../shared/config.ts';
-import { PUSH_ROUTES, TASK_ROUTES } from '../../shared/http/routes.ts';
+import { JOB_ROUTES, type JobName, PUSH_ROUTES, TASK_ROUTES } from '../../shared/http/routes.ts';
 import type { Logger } from '../../shared/ports/logger.ts';
 import { startCloudTasksEmulator } from '../cloud-tasks-emulator/emulator.ts';
 import { freePort, type RunningEmulator, startEmulator } from './emulators.ts';
@@ -43,6 +44,8 @@ export interface Topology {
   readonly services: Readonly<Record<string, string>>;
   /** Each service's process, to stop (or kill) and start again. */
   readonly processes: ReadonlyMap<string, ServiceProcess>;
+  /** `projects/P/locations/L`: where the topology's Cloud Scheduler jobs live in the emulator. */
+  readonly schedulerParent: string;
   readonly sandbox: SandboxGateway;
   readonly razorpay: RazorpayKeys;
   /** An operator key with the finance role (the configured one's first finance key, or a development key). */
@@ -213,6 +216,27 @@ export async function startLocalTopology(options: TopologyOptions): Promise<Topo
       omitDeadLetterPolicy: true,
     });
 
+    // the scheduled jobs, created in the emulator's Cloud Scheduler exactly as the infra apply creates them on Google
+    // Cloud; the emulator fires them on their schedule with an OIDC token the target verifies
+    const scheduler = createSchedulerClient({ emulatorHost: tasksEmulator.endpoint });
+    const schedules = jobSchedules(settings);
+    await ensureSchedulerJobs(
+      scheduler,
+      `projects/${projectId}/locations/${location}`,
+      (Object.keys(JOB_ROUTES) as JobName[]).map((job) => {
+        const target = url(ports.get(jobTarget(job).name)!);
+        return {
+          id: job,
+          schedule: schedules[job],
+          timeZone: settings.SCHEDULER_TIME_ZONE,
+          uri: `${target}${JOB_ROUTES[job]}`,
+          serviceAccountEmail: PUSH_ACCOUNT,
+          audience: target,
+        };
+      }),
+    );
+    await scheduler.close();
+
     const dev = createDevRoutes(issuer);
     const front = createFrontDoor({
       forward: (service, request) => {
@@ -234,6 +258,7 @@ export async function startLocalTopology(options: TopologyOptions): Promise<Topo
         pubsubEmulator: pubsubHost!,
       },
       processes,
+      schedulerParent: `projects/${projectId}/locations/${location}`,
       sandbox,
       razorpay,
       operatorKey,

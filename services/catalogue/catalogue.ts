@@ -1,3 +1,4 @@
+import type { EmbeddedConfig, GoogleConfig } from '../../shared/config.ts';
 import type { TokenVerifier } from '../../shared/http/auth.ts';
 import type { JobName, TopicName } from '../../shared/http/routes.ts';
 import type { Logger } from '../../shared/ports/logger.ts';
@@ -141,6 +142,18 @@ export const SERVICES: readonly ServiceDefinition[] = [
     jobs: [],
   }),
 ];
+
+/** Which setting holds each scheduler job's cron schedule (in SCHEDULER_TIME_ZONE); defaults in shared/config.ts. */
+export const JOB_SCHEDULES = {
+  'outbox-sweep': 'OUTBOX_SWEEP_SCHEDULE',
+} as const satisfies Record<JobName, keyof EmbeddedConfig & keyof GoogleConfig>;
+
+/** Each job's schedule under a configuration. */
+export function jobSchedules(config: EmbeddedConfig | GoogleConfig): Record<JobName, string> {
+  return Object.fromEntries(
+    (Object.keys(JOB_SCHEDULES) as JobName[]).map((job) => [job, config[JOB_SCHEDULES[job]]]),
+  ) as Record<JobName, string>;
+}
 
 /** The entry named `name`, or undefined (own-property lookup: a name from the environment is never a prototype key). */
 export function findService(name: string): ServiceDefinition | undefined {

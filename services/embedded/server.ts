@@ -1,6 +1,7 @@
 import { serve } from '@hono/node-server';
 import { JsonLogger } from '../../shared/adapters/logging/json-logger.ts';
 import { ConfigError, loadConfig } from '../../shared/config.ts';
+import { jobSchedules } from '../catalogue/catalogue.ts';
 import { walkthrough } from '../dev/walkthrough.ts';
 import { createEmbeddedStack } from './stack.ts';
 
@@ -27,7 +28,7 @@ const stack = await createEmbeddedStack({
   bodyLimitBytes: config.BODY_LIMIT_BYTES,
   refundCheckIntervalSeconds: config.REFUND_CHECK_INTERVAL_SECONDS,
   maxTransientAttempts: config.MAX_TRANSIENT_ATTEMPTS,
-  jobSchedules: { 'outbox-sweep': config.OUTBOX_SWEEP_SCHEDULE },
+  jobSchedules: jobSchedules(config),
   timeZone: config.SCHEDULER_TIME_ZONE,
   ...(config.APP_WEBHOOK_URL && config.APP_WEBHOOK_SECRET
     ? { appWebhook: { url: config.APP_WEBHOOK_URL, secret: config.APP_WEBHOOK_SECRET } }

@@ -26,6 +26,7 @@ import type { Logger } from '../../shared/ports/logger.ts';
 import type { QueueName } from '../../shared/ports/task-queue.ts';
 import { publishPendingEvents } from '../../shared/use-cases/publish-events.ts';
 import {
+  jobSchedules,
   jobTarget,
   SERVICES,
   type ServiceApp,
@@ -147,10 +148,7 @@ export async function createEmbeddedStack(options: EmbeddedOptions): Promise<Emb
       dispatch: deliver(sub.service.name),
     });
   }
-  const schedules: Record<JobName, string> = {
-    'outbox-sweep': defaults.OUTBOX_SWEEP_SCHEDULE,
-    ...options.jobSchedules,
-  };
+  const schedules: Record<JobName, string> = { ...jobSchedules(defaults), ...options.jobSchedules };
   const scheduler = new MemoryScheduler({
     clock,
     token: pushToken,

@@ -1,6 +1,7 @@
 import { PubSub, type Subscription } from '@google-cloud/pubsub';
 import test from 'ava';
 import { startLocalTopology, type Topology } from '../../infra/local/topology.ts';
+import { createSchedulerClient } from '../../shared/adapters/cloud-scheduler/scheduler-jobs.ts';
 import { MemoryLogger } from '../../shared/adapters/logging/json-logger.ts';
 import { emulatorSuite, uniqueName } from '../support/emulator-test.ts';
 import { registerAfterPaymentScenarios } from './after-payment-scenarios.ts';
@@ -90,6 +91,31 @@ emulatorSuite('firestore', (firestoreHost) => {
       await capture?.close();
       await topology?.stop();
     });
+    test.serial(
+      'emulator topology: the outbox sweep is a Cloud Scheduler job in the emulator; RunJob reaches the status checker, its token verified',
+      async (t) => {
+        await acquire();
+        const scheduler = createSchedulerClient({ emulatorHost: topology!.services.cloudTasksEmulator! });
+        const name = `${topology!.schedulerParent}/jobs/outbox-sweep`;
+        const [job] = await scheduler.getJob({ name });
+        t.is(job.schedule, '* * * * *');
+        t.is(job.timeZone, 'Asia/Kolkata');
+        t.is(job.httpTarget?.uri, `${topology!.services['status-checker']}/jobs/sweep-outbox`);
+        await scheduler.runJob({ name });
+        let status: number | null | undefined;
+        for (let i = 0; i < 50 && !status && status !== 0; i++) {
+          await sleep(100);
+          const [after] = await scheduler.getJob({ name });
+          status = after.lastAttemptTime ? (after.status?.code ?? 0) : undefined;
+        }
+        t.is(
+          status,
+          0,
+          'the attempt succeeded: 2xx from the status checker, which refuses a push without a valid token',
+        );
+        await scheduler.close();
+      },
+    );
     registerScenarios(test, 'emulator topology', acquire, async () => undefined);
     registerAfterPaymentScenarios(test, 'emulator topology', acquire, async () => undefined);
   });
