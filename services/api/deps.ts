@@ -13,6 +13,8 @@ export type ApiDeps = Pick<
   | 'accounts'
   | 'deliveries'
   | 'operatorKeys'
+  | 'audit'
+  | 'webhookIssues'
   | 'clock'
   | 'ids'
   | 'settings'

@@ -74,6 +74,8 @@ export const SERVICES: readonly ServiceDefinition[] = [
       'accounts',
       'deliveries',
       'operatorKeys',
+      'audit',
+      'webhookIssues',
       'clock',
       'ids',
       'settings',
@@ -89,7 +91,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
   service({
     name: 'webhooks',
     description: 'gateway webhooks, signature-checked, applied through the state machine',
-    needs: ['gateway', 'orders', 'outbox', 'bus', 'inbox', 'clock'],
+    needs: ['gateway', 'orders', 'outbox', 'bus', 'inbox', 'webhookIssues', 'clock'],
     createApp: createWebhooksApp,
     publicPaths: ['/webhooks/*'],
     receivesTasks: [],

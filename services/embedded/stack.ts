@@ -9,6 +9,7 @@ import type { Dispatch } from '../../shared/adapters/memory/delivery-loop.ts';
 import { RandomIds } from '../../shared/adapters/memory/ids.ts';
 import { MemoryAccountStore } from '../../shared/adapters/memory/memory-account-store.ts';
 import { MemoryAttemptCounter } from '../../shared/adapters/memory/memory-attempt-counter.ts';
+import { MemoryAuditLog } from '../../shared/adapters/memory/memory-audit-log.ts';
 import { MemoryDeliveryStore } from '../../shared/adapters/memory/memory-delivery-store.ts';
 import { MemoryEventBus } from '../../shared/adapters/memory/memory-event-bus.ts';
 import { MemoryInboxStore } from '../../shared/adapters/memory/memory-inbox-store.ts';
@@ -17,6 +18,7 @@ import { MemoryOperatorKeyStore } from '../../shared/adapters/memory/memory-oper
 import { MemoryOrderStore } from '../../shared/adapters/memory/memory-order-store.ts';
 import { MemoryScheduler } from '../../shared/adapters/memory/memory-scheduler.ts';
 import { MemoryTaskQueue } from '../../shared/adapters/memory/memory-task-queue.ts';
+import { MemoryWebhookIssueStore } from '../../shared/adapters/memory/memory-webhook-issue-store.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { JOB_ROUTES, type JobName, PUSH_ROUTES, TASK_ROUTES } from '../../shared/http/routes.ts';
 import type { AccountStore } from '../../shared/ports/account-store.ts';
@@ -122,7 +124,8 @@ export async function createEmbeddedStack(options: EmbeddedOptions): Promise<Emb
       return fault === 'crash-after' ? new Response(null, { status: 503 }) : response;
     };
 
-  const store = new MemoryOrderStore();
+  const audit = new MemoryAuditLog();
+  const store = new MemoryOrderStore(audit);
   const pushToken = () => issuer.pushToken();
   const queueNames = Object.keys(TASK_ROUTES) as QueueName[];
   const queue = new MemoryTaskQueue({
@@ -200,7 +203,9 @@ export async function createEmbeddedStack(options: EmbeddedOptions): Promise<Emb
       maxTransientAttempts: options.maxTransientAttempts ?? defaults.MAX_TRANSIENT_ATTEMPTS,
       appWebhook,
     },
-    accounts: options.accounts ?? new MemoryAccountStore(),
+    accounts: options.accounts ?? new MemoryAccountStore(audit),
+    audit,
+    webhookIssues: new MemoryWebhookIssueStore(),
     attempts: new MemoryAttemptCounter(),
     deliveries: new MemoryDeliveryStore(),
     operatorKeys: MemoryOperatorKeyStore.fromPairs(options.operatorApiKeys ?? `finance:${operatorKey}`),

@@ -10,11 +10,13 @@ import {
 } from '../../shared/adapters/cloud-tasks/cloud-tasks-task-queue.ts';
 import { FirestoreAccountStore } from '../../shared/adapters/firestore/firestore-account-store.ts';
 import { FirestoreAttemptCounter } from '../../shared/adapters/firestore/firestore-attempt-counter.ts';
+import { FirestoreAuditLog } from '../../shared/adapters/firestore/firestore-audit-log.ts';
 import { FirestoreDeliveryStore } from '../../shared/adapters/firestore/firestore-delivery-store.ts';
 import { FirestoreInboxStore } from '../../shared/adapters/firestore/firestore-inbox-store.ts';
 import { FirestoreNotificationStore } from '../../shared/adapters/firestore/firestore-notification-store.ts';
 import { FirestoreOperatorKeyStore } from '../../shared/adapters/firestore/firestore-operator-keys.ts';
 import { FirestoreOrderStore } from '../../shared/adapters/firestore/firestore-order-store.ts';
+import { FirestoreWebhookIssueStore } from '../../shared/adapters/firestore/firestore-webhook-issue-store.ts';
 import { RazorpayGateway } from '../../shared/adapters/gateways/razorpay/razorpay-gateway.ts';
 import { SystemClock } from '../../shared/adapters/memory/clocks.ts';
 import { RandomIds } from '../../shared/adapters/memory/ids.ts';
@@ -115,6 +117,8 @@ export function googleDeps(config: GoogleConfig, service: ServiceDefinition, log
     accounts: () => new FirestoreAccountStore(firestore()),
     attempts: () => new FirestoreAttemptCounter(firestore()),
     deliveries: () => new FirestoreDeliveryStore(firestore()),
+    audit: () => new FirestoreAuditLog(firestore()),
+    webhookIssues: () => new FirestoreWebhookIssueStore(firestore()),
     operatorKeys: () => {
       // keys from the environment first, then those provisioned in Firestore; both hold only hashes
       const envKeys = config.OPERATOR_API_KEYS ? MemoryOperatorKeyStore.fromPairs(config.OPERATOR_API_KEYS) : null;

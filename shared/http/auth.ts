@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { AppError } from '../domain/errors.ts';
-import type { OperatorKeyStore, OperatorRole } from '../ports/operator-keys.ts';
+import { mayTake, OPERATOR_PERMISSIONS, type OperatorAction } from '../domain/permissions.ts';
+import type { OperatorKeyStore } from '../ports/operator-keys.ts';
 import type { AppEnv } from './env.ts';
 
 export interface TokenVerifier {
@@ -81,16 +82,17 @@ export function pushAuth(verifier: TokenVerifier | null): MiddlewareHandler<AppE
 
 /**
  * Operator endpoints: `X-Api-Key: <key>` (or `Authorization: ApiKey <key>`). Keys are looked up by their SHA-256, never
- * stored or logged in clear; a valid key without one of `roles` is 403.
+ * stored or logged in clear; a valid key whose role may not take `action` (shared/domain/permissions.ts) is 403.
  */
-export function operatorAuth(keys: OperatorKeyStore, roles: readonly OperatorRole[]): MiddlewareHandler<AppEnv> {
+export function operatorAuth(keys: OperatorKeyStore, action: OperatorAction): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const key = c.req.header('x-api-key') ?? c.req.header('authorization')?.match(/^ApiKey\s+(\S+)$/)?.[1];
     if (!key || key.length > 256) throw new AppError('unauthorized', 'send an operator key in X-Api-Key');
     const operator = await keys.findByHash(createHash('sha256').update(key).digest('hex'));
     if (!operator) throw new AppError('unauthorized', 'unknown operator key');
-    if (!roles.includes(operator.role)) {
-      throw new AppError('forbidden', `this needs the ${roles.join(' or ')} role; the key has ${operator.role}`);
+    if (!mayTake(operator.role, action)) {
+      const allowed = OPERATOR_PERMISSIONS[action].join(' or ');
+      throw new AppError('forbidden', `${action} needs the ${allowed} role; the key has ${operator.role}`);
     }
     c.set('operator', operator);
     c.set('logger', c.get('logger').child({ operator: operator.keyId }));

@@ -41,3 +41,16 @@ export async function parseJsonBody<S extends v.GenericSchema>(c: Context, schem
 export function parseQuery<S extends v.GenericSchema>(c: Context, schema: S): v.InferOutput<S> {
   return parseWith(schema, c.req.query(), 'query');
 }
+
+/** A JSON body that may be left out (no body, or an empty one): undefined then; otherwise as {@link parseJsonBody}. */
+export async function parseOptionalJsonBody<S extends v.GenericSchema>(
+  c: Context,
+  schema: S,
+): Promise<v.InferOutput<S> | undefined> {
+  if ((c.req.header('content-length') ?? '') === '0' || !c.req.header('content-type')) {
+    const text = await c.req.text();
+    if (text.trim() === '') return undefined;
+    throw transportError('unsupported-media-type', 'send the body as application/json');
+  }
+  return parseJsonBody(c, schema);
+}

@@ -1,5 +1,6 @@
 import type { AccountStore } from '../ports/account-store.ts';
 import type { AttemptCounter } from '../ports/attempt-counter.ts';
+import type { AuditLog } from '../ports/audit-log.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { DeliveryStore } from '../ports/delivery-store.ts';
 import type { EventBus } from '../ports/event-bus.ts';
@@ -13,6 +14,7 @@ import type { OrderStore } from '../ports/order-store.ts';
 import type { Outbox } from '../ports/outbox.ts';
 import type { PaymentGateway } from '../ports/payment-gateway.ts';
 import type { TaskQueue } from '../ports/task-queue.ts';
+import type { WebhookIssueStore } from '../ports/webhook-issue-store.ts';
 import type { WebhookPoster } from '../ports/webhook-poster.ts';
 
 export interface PaymentSettings {
@@ -43,6 +45,10 @@ export interface Deps {
   readonly attempts: AttemptCounter;
   readonly deliveries: DeliveryStore;
   readonly operatorKeys: OperatorKeyStore;
+  /** The append-only log of operator actions. */
+  readonly audit: AuditLog;
+  /** Signed webhooks that could not be applied, kept for a person. */
+  readonly webhookIssues: WebhookIssueStore;
   /** Where notifications go besides the customer's feed. */
   readonly channels: readonly NotificationChannel[];
   readonly webhooks: WebhookPoster;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { AppError } from '../domain/errors.ts';
 import { applyGatewayRefund } from './apply-gateway-refund.ts';
 import { applyGatewayStatus } from './apply-gateway-status.ts';
@@ -5,7 +6,7 @@ import type { Deps } from './deps.ts';
 
 export type WebhookResult =
   | { readonly outcome: 'applied' | 'unchanged' | 'rejected'; readonly orderId: string }
-  | { readonly outcome: 'duplicate' | 'unsupported' | 'unknown-order' };
+  | { readonly outcome: 'duplicate' | 'unsupported' | 'unknown-order' | 'recorded-for-review' };
 
 const SCOPE = 'gateway-webhook';
 
@@ -17,9 +18,19 @@ const SCOPE = 'gateway-webhook';
 export async function receiveGatewayWebhook(
   rawBody: string,
   headers: Readonly<Record<string, string | undefined>>,
-  deps: Pick<Deps, 'gateway' | 'orders' | 'outbox' | 'bus' | 'inbox' | 'clock' | 'logger'>,
+  deps: Pick<Deps, 'gateway' | 'orders' | 'outbox' | 'bus' | 'inbox' | 'webhookIssues' | 'clock' | 'logger'>,
 ): Promise<WebhookResult> {
-  const webhook = deps.gateway.parseWebhook(rawBody, headers);
+  let webhook: ReturnType<typeof deps.gateway.parseWebhook>;
+  try {
+    webhook = deps.gateway.parseWebhook(rawBody, headers);
+  } catch (error) {
+    // the signature held (a bad one is null, not an error): the gateway sent it, we cannot apply it
+    if (!(error instanceof AppError) || error.type !== 'validation') throw error;
+    const eventId =
+      headerOf(headers, 'x-razorpay-event-id') ?? `body-sha256:${createHash('sha256').update(rawBody).digest('hex')}`;
+    await recordIssue(deps, { id: eventId, eventType: eventTypeOf(rawBody), reason: error.message });
+    return { outcome: 'recorded-for-review' };
+  }
   if (webhook === null) {
     deps.logger.log('WARNING', 'webhook signature refused');
     throw new AppError('unauthorized', 'webhook signature missing or invalid');
@@ -31,6 +42,15 @@ export async function receiveGatewayWebhook(
   switch (webhook.kind) {
     case 'refund': {
       const outcome = await applyGatewayRefund(webhook.refund, deps);
+      if (outcome === 'unknown-order') {
+        await recordIssue(deps, {
+          id: webhook.eventId,
+          eventType: webhook.eventType,
+          reason: 'a refund of an order we do not hold',
+          paymentId: webhook.refund.paymentId,
+          refundId: webhook.refund.refundId,
+        });
+      }
       await deps.inbox.add(SCOPE, webhook.eventId, deps.clock.now());
       if (outcome === 'unknown-order') return { outcome: 'unknown-order' };
       return { outcome: outcome === 'applied' ? 'applied' : 'unchanged', orderId: webhook.refund.notes.orderId ?? '' };
@@ -42,8 +62,15 @@ export async function receiveGatewayWebhook(
     case 'payment': {
       const order = await deps.orders.findByGatewayOrderId(webhook.gatewayOrderId);
       if (!order) {
-        // acknowledged: the same gateway account may serve other integrations whose orders we do not hold
-        deps.logger.log('WARNING', 'webhook for an order we do not hold', { gatewayOrderId: webhook.gatewayOrderId });
+        // acknowledged, and kept for a person: the same gateway account may serve other integrations, or money
+        // arrived for an order we lost track of
+        await recordIssue(deps, {
+          id: webhook.eventId,
+          eventType: webhook.eventType,
+          reason: 'a payment for an order we do not hold',
+          gatewayOrderId: webhook.gatewayOrderId,
+          paymentId: 'paymentId' in webhook.observation ? (webhook.observation.paymentId ?? null) : null,
+        });
         return { outcome: 'unknown-order' };
       }
       const applied = await applyGatewayStatus(order.id, webhook.observation, deps);
@@ -55,4 +82,47 @@ export async function receiveGatewayWebhook(
       };
     }
   }
+}
+
+function headerOf(headers: Readonly<Record<string, string | undefined>>, name: string): string | null {
+  return (
+    Object.entries(headers)
+      .find(([k]) => k.toLowerCase() === name)?.[1]
+      ?.trim() || null
+  );
+}
+
+function eventTypeOf(rawBody: string): string | null {
+  try {
+    const event = (JSON.parse(rawBody) as { event?: unknown }).event;
+    return typeof event === 'string' ? event.slice(0, 100) : null;
+  } catch {
+    return null;
+  }
+}
+
+async function recordIssue(
+  deps: Pick<Deps, 'webhookIssues' | 'clock' | 'logger'>,
+  issue: {
+    id: string;
+    eventType: string | null;
+    reason: string;
+    gatewayOrderId?: string | null;
+    paymentId?: string | null;
+    refundId?: string | null;
+  },
+): Promise<void> {
+  deps.logger.log('ERROR', `signed webhook not applied, kept for review: ${issue.reason}`, {
+    eventId: issue.id,
+    eventType: issue.eventType,
+  });
+  await deps.webhookIssues.record({
+    id: issue.id,
+    at: deps.clock.now().toISOString(),
+    eventType: issue.eventType,
+    reason: issue.reason,
+    gatewayOrderId: issue.gatewayOrderId ?? null,
+    paymentId: issue.paymentId ?? null,
+    refundId: issue.refundId ?? null,
+  });
 }

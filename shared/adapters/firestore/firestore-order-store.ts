@@ -18,6 +18,7 @@ import type {
   Page,
 } from '../../ports/order-store.ts';
 import type { Outbox, OutboxEntry } from '../../ports/outbox.ts';
+import { writeAudit } from './firestore-audit-log.ts';
 import { hashedId, safeDocId, toData } from './firestore-docs.ts';
 
 /** The idempotency record as stored: doc id = sha256(customerId, key), so a client's key never shapes a path. */
@@ -62,7 +63,7 @@ export class FirestoreOrderStore implements OrderStore, Outbox {
 
   constructor(
     private readonly db: Firestore,
-    prefix = '',
+    private readonly prefix = '',
   ) {
     this.orders = db.collection(`${prefix}orders`);
     this.idempotency = db.collection(`${prefix}idempotency-keys`);
@@ -120,6 +121,7 @@ export class FirestoreOrderStore implements OrderStore, Outbox {
       const data = toData(result.order);
       tx.set(ref, data);
       this.writeEvents(tx, result.events);
+      writeAudit(this.db, tx, result.audit, this.prefix);
       return toData(data);
     });
   }

@@ -12,6 +12,7 @@ import type {
   Page,
 } from '../../ports/order-store.ts';
 import type { Outbox, OutboxEntry } from '../../ports/outbox.ts';
+import type { MemoryAuditLog } from './memory-audit-log.ts';
 
 /**
  * Orders, idempotency records and the outbox in memory. Each method is synchronous between awaits, which gives
@@ -23,6 +24,9 @@ export class MemoryOrderStore implements OrderStore, Outbox {
   private readonly idempotency = new Map<string, { fingerprint: string; orderId: string }>();
   private readonly outbox = new Map<string, OutboxEntry>();
   private readonly byGatewayOrder = new Map<string, string>();
+
+  /** `audit`: where operator actions committed with an order change are recorded. */
+  constructor(private readonly audit: MemoryAuditLog | null = null) {}
 
   async create(order: Order, idem: IdempotencyRecord, events: readonly PaymentEvent[]): Promise<CreateOrderResult> {
     const key = `${idem.customerId}\u0000${idem.key}`;
@@ -54,6 +58,7 @@ export class MemoryOrderStore implements OrderStore, Outbox {
     const result = change(structuredClone(current));
     if (!result) return null;
     this.commit(result.order, result.events);
+    this.audit?.record(result.audit ?? []);
     return structuredClone(result.order);
   }
 
