@@ -27,10 +27,7 @@ export function writeAudit(
 export class FirestoreAuditLog implements AuditLog {
   private readonly entries: CollectionReference;
 
-  constructor(
-    private readonly db: Firestore,
-    prefix = '',
-  ) {
+  constructor(db: Firestore, prefix = '') {
     this.entries = db.collection(`${prefix}${AUDIT_COLLECTION}`);
   }
 
