@@ -5,6 +5,7 @@ import type { Deps } from '../../shared/use-cases/deps.ts';
 export type ApiDeps = Pick<
   Deps,
   | 'orders'
+  | 'orderChanges'
   | 'outbox'
   | 'bus'
   | 'tasks'

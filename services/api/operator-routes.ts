@@ -1,31 +1,16 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import { AppError } from '../../shared/domain/errors.ts';
-import { MAX_AMOUNT } from '../../shared/domain/money.ts';
 import { operatorAuth } from '../../shared/http/auth.ts';
 import type { AppEnv } from '../../shared/http/env.ts';
 import { OrderId } from '../../shared/http/schemas.ts';
-import { parseJsonBody, parseQuery, parseWith } from '../../shared/http/validate.ts';
+import { parseHeader, parseJsonBody, parseParam, parseQuery } from '../../shared/http/validate.ts';
 import { listDeliveries } from '../../shared/use-cases/deliver-notification.ts';
 import { refundOrder } from '../../shared/use-cases/refund-order.ts';
 import { setAccountStatus } from '../../shared/use-cases/settle-account.ts';
 import type { ApiDeps } from './deps.ts';
-import { IdempotencyKey } from './schemas.ts';
+import { CustomerIdParam, DeliveriesQuery, IdempotencyKey, RefundBody } from './schemas.ts';
 import { orderView } from './views.ts';
-
-const RefundBody = v.strictObject({
-  amount: v.optional(
-    v.pipe(v.number(), v.integer('amount must be an integer number of paise'), v.minValue(1), v.maxValue(MAX_AMOUNT)),
-  ),
-  reason: v.pipe(v.string(), v.trim(), v.minLength(1, 'say why'), v.maxLength(255)),
-});
-
-const DeliveriesQuery = v.strictObject({
-  orderId: v.optional(OrderId),
-  limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(100)), '50'),
-});
-
-const CustomerIdParam = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/, 'not a customer id'));
 
 function orderIdParam(id: string): string {
   if (!v.is(OrderId, id)) throw new AppError('not-found', `no order ${id}`);
@@ -43,7 +28,7 @@ export function createOperatorApp(deps: ApiDeps): Hono<AppEnv> {
 
   app.post('/v1/orders/:id/refunds', finance, async (c) => {
     const orderId = orderIdParam(c.req.param('id'));
-    const idempotencyKey = parseWith(IdempotencyKey, c.req.header('idempotency-key'), 'Idempotency-Key header');
+    const idempotencyKey = parseHeader(c, 'Idempotency-Key', IdempotencyKey);
     const body = await parseJsonBody(c, RefundBody);
     const { order, refund, created } = await refundOrder(
       orderId,
@@ -69,14 +54,14 @@ export function createOperatorApp(deps: ApiDeps): Hono<AppEnv> {
   });
 
   app.post('/v1/ops/accounts/:customerId/close', anyOperator, async (c) => {
-    const customerId = parseWith(CustomerIdParam, c.req.param('customerId'), 'customer id');
+    const customerId = parseParam(c, 'customerId', CustomerIdParam);
     return c.json(
       await setAccountStatus(customerId, 'closed', c.get('operator'), { ...deps, logger: c.get('logger') }),
     );
   });
 
   app.post('/v1/ops/accounts/:customerId/reopen', anyOperator, async (c) => {
-    const customerId = parseWith(CustomerIdParam, c.req.param('customerId'), 'customer id');
+    const customerId = parseParam(c, 'customerId', CustomerIdParam);
     return c.json(await setAccountStatus(customerId, 'open', c.get('operator'), { ...deps, logger: c.get('logger') }));
   });
   return app;

@@ -184,6 +184,7 @@ export async function createEmbeddedStack(options: EmbeddedOptions): Promise<Emb
   const appWebhook = options.appWebhook ?? null;
   const deps: ServiceDeps = {
     orders: store,
+    orderChanges: store,
     outbox: store,
     bus,
     tasks: queue,
