@@ -29,6 +29,8 @@ const stack = await createEmbeddedStack({
   refundCheckIntervalSeconds: config.REFUND_CHECK_INTERVAL_SECONDS,
   maxTransientAttempts: config.MAX_TRANSIENT_ATTEMPTS,
   jobSchedules: jobSchedules(config),
+  // as with the real gateway, the webhook follows the checkout by a moment: the demo shows "Processing" first
+  sandboxWebhookDelayMs: 1500,
   timeZone: config.SCHEDULER_TIME_ZONE,
   ...(config.APP_WEBHOOK_URL && config.APP_WEBHOOK_SECRET
     ? { appWebhook: { url: config.APP_WEBHOOK_URL, secret: config.APP_WEBHOOK_SECRET } }
