@@ -57,3 +57,12 @@ export async function nextStatus(
     }
   }
 }
+
+/** `promise`, or a failure naming `what` after `ms`: a stream that never speaks must not hang the suite. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
