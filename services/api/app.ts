@@ -106,7 +106,10 @@ export function createApp(deps: ApiDeps) {
     return streamSSE(c, async (stream) => {
       const stop = new AbortController();
       stream.onAbort(() => stop.abort());
-      const heartbeat = setInterval(() => void stream.write(': heartbeat\n\n'), STREAM_HEARTBEAT_MS);
+      const heartbeat = setInterval(
+        () => void stream.write(': heartbeat\n\n'),
+        deps.streamHeartbeatMs ?? STREAM_HEARTBEAT_MS,
+      );
       try {
         // how long a client waits before it reconnects (with Last-Event-ID) after the connection drops
         await stream.write('retry: 3000\n\n');

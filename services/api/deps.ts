@@ -21,4 +21,6 @@ export type ApiDeps = Pick<
   readonly logger: Logger;
   readonly customerTokens: TokenVerifier;
   readonly bodyLimitBytes: number;
+  /** Milliseconds between heartbeat comments on an idle order stream (default STREAM_HEARTBEAT_MS, 15 s). */
+  readonly streamHeartbeatMs?: number;
 };

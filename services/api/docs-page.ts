@@ -22,11 +22,13 @@ const SCRIPT = `
     return node;
   };
   const json = (value) => el('pre', { textContent: JSON.stringify(value, null, 2) });
+  // \`code\` spans of the descriptions as <code>, the rest as text: nothing from the document is parsed as HTML
+  const prose = (tag, text) => el(tag, {}, ...String(text).split('\`').map((part, i) => (i % 2 ? el('code', { textContent: part }) : part)));
   function operation(method, path, op) {
     const box = el('details', { id: op.operationId });
     box.append(el('summary', {}, el('span', { className: 'method ' + method, textContent: method.toUpperCase() }),
       el('code', { textContent: path }), ' — ' + op.summary));
-    if (op.description) box.append(el('p', { textContent: op.description }));
+    if (op.description) box.append(prose('p', op.description));
     const auth = (op.security || []).map((s) => Object.keys(s)[0]).join(', ') || 'none';
     box.append(el('p', { className: 'muted', textContent: 'Authentication: ' + auth }));
     if (op.parameters && op.parameters.length) {
@@ -51,11 +53,11 @@ const SCRIPT = `
   }
   fetch(document.body.dataset.spec).then((r) => r.json()).then((spec) => {
     document.title = spec.info.title + ' · reference';
-    root.replaceChildren(el('h1', { textContent: spec.info.title }), el('p', { textContent: spec.info.description }),
+    root.replaceChildren(el('h1', { textContent: spec.info.title }), prose('p', spec.info.description),
       el('p', {}, 'The document: ', el('a', { href: document.body.dataset.spec, textContent: 'openapi.json' })));
     for (const tag of spec.tags) {
       root.append(el('h2', { textContent: tag.name }));
-      if (tag.description) root.append(el('p', { textContent: tag.description }));
+      if (tag.description) root.append(prose('p', tag.description));
       for (const [path, item] of Object.entries(spec.paths)) {
         for (const [method, op] of Object.entries(item)) if (op.tags.includes(tag.name)) root.append(operation(method, path, op));
       }

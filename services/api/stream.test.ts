@@ -1,7 +1,10 @@
 import test from 'ava';
+import { MemoryLogger } from '../../shared/adapters/logging/json-logger.ts';
 import { embeddedHarness } from '../../test/e2e/embedded-harness.ts';
 import { client, pay } from '../../test/e2e/harness.ts';
 import { nextStatus, sseReader } from '../../test/support/sse.ts';
+import type { ServiceDeps } from '../catalogue/catalogue.ts';
+import { createApp } from './app.ts';
 
 test('stream: the current status at once, then processing and succeeded as they happen, then it ends', async (t) => {
   const h = await embeddedHarness();
@@ -69,5 +72,27 @@ test('stream: a failed payment → created, then failed, then the end', async (t
   await h.settle();
   t.like(await nextStatus(stream), { status: 'failed' });
   t.is(await nextStatus(stream), null);
+  await h.close();
+});
+
+test('stream: an idle stream carries heartbeat comments and stays open', async (t) => {
+  const h = await embeddedHarness();
+  const c = await client(h);
+  const order = await c.createOrder();
+  // the api app on the same stores, with a short heartbeat
+  const app = createApp({
+    ...(h.stack.deps as ServiceDeps),
+    logger: new MemoryLogger(),
+    bodyLimitBytes: 4096,
+    streamHeartbeatMs: 20,
+  });
+  const token = await h.stack.issuer.customerToken(c.customerId);
+  const res = await app.request(`/v1/orders/${order.id}/stream`, { headers: { authorization: `Bearer ${token}` } });
+  const stream = sseReader(res);
+  t.like(await nextStatus(stream), { status: 'created' });
+  let message = await stream.next();
+  while (message && message.comment === undefined) message = await stream.next();
+  t.is(message?.comment, 'heartbeat');
+  await stream.cancel();
   await h.close();
 });

@@ -82,14 +82,14 @@ export function parseIn<S extends v.GenericSchema>(
   schema: S,
   value: unknown,
   name?: string,
-  what: string = place === 'body' ? 'the request body' : `the request's ${place}`,
+  what = 'request',
 ): v.InferOutput<S> {
   const result = v.safeParse(schema, value, { message: plainMessage });
   if (!result.success) {
     const fields = fieldsOf(result.issues, place, name);
     throw new AppError(
       'validation',
-      `check ${what}: ${fields.map((f) => `${f.path} ${f.message}`).join('; ')}`,
+      `invalid ${what}: ${fields.map((f) => `${f.path} ${f.message}`).join('; ')}`,
       fields,
     );
   }

@@ -86,6 +86,14 @@ if (!existsSync(CHROMIUM) && !ci) {
       t.true(history[0]!.includes('₹250.00') && history[0]!.includes('failed'), history[0]);
       t.true(history[1]!.includes('₹499.00') && history[1]!.includes('succeeded'), history[1]);
       await page.screenshot({ path: join(ARTIFACTS, 'demo.png'), fullPage: true });
+
+      // the demo links the API reference, which renders offline from /openapi.json
+      await page.getByRole('link', { name: '/docs' }).click();
+      await page.locator('details#postV1OrdersIdConfirm').waitFor({ timeout: 10_000 });
+      t.is(await page.locator('h1').textContent(), 'Payments API');
+      t.true((await page.locator('details').count()) >= 16);
+      await page.locator('details#postV1OrdersIdConfirm summary').click();
+      await page.screenshot({ path: join(ARTIFACTS, 'docs.png') });
     } finally {
       await browser.close();
       server.close();
