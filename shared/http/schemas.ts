@@ -1,8 +1,8 @@
 import * as v from 'valibot';
 import { PAYMENT_EVENT_TYPES } from '../domain/events.ts';
 import { CURRENCIES, MAX_AMOUNT, MIN_AMOUNT } from '../domain/money.ts';
-import { PAYMENT_STATUSES, REFUND_STATUSES, REFUND_TRIGGERS, TRANSITION_SOURCES } from '../domain/payment-types.ts';
 import { NOTIFICATION_STEPS } from '../domain/notification.ts';
+import { PAYMENT_STATUSES, REFUND_STATUSES, REFUND_TRIGGERS, TRANSITION_SOURCES } from '../domain/payment-types.ts';
 
 export const OrderId = v.pipe(
   v.string(),

@@ -1,7 +1,8 @@
 import type { TestFn } from 'ava';
 import { RandomIds } from '../../shared/adapters/memory/ids.ts';
 import { money } from '../../shared/domain/money.ts';
-import { applyObservation, newOrder, type Order } from '../../shared/domain/order.ts';
+import { applyObservation, newOrder } from '../../shared/domain/order.ts';
+import type { Order } from '../../shared/domain/payment-types.ts';
 import type { OrderChanges } from '../../shared/ports/order-changes.ts';
 import type { OrderStore } from '../../shared/ports/order-store.ts';
 

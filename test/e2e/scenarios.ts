@@ -108,18 +108,21 @@ export function registerScenarios(
     t.is(after.timeline.length, 1, 'order unchanged');
   });
 
-  run("confirm with Razorpay's checkout callback as-is (razorpay_order_id, _payment_id, _signature) → 202", async (h, t) => {
-    const c = await client(h);
-    const order = await c.createOrder();
-    const { paymentId, signature } = await pay(h, order.checkout.gatewayOrderId, { webhook: 'drop' });
-    const res = await c.call('POST', `/v1/orders/${order.id}/confirm`, {
-      razorpay_order_id: order.checkout.gatewayOrderId,
-      razorpay_payment_id: paymentId,
-      razorpay_signature: signature,
-    });
-    t.is(res.status, 202);
-    t.like(await res.json(), { status: 'processing' });
-  });
+  run(
+    "confirm with Razorpay's checkout callback as-is (razorpay_order_id, _payment_id, _signature) → 202",
+    async (h, t) => {
+      const c = await client(h);
+      const order = await c.createOrder();
+      const { paymentId, signature } = await pay(h, order.checkout.gatewayOrderId, { webhook: 'drop' });
+      const res = await c.call('POST', `/v1/orders/${order.id}/confirm`, {
+        razorpay_order_id: order.checkout.gatewayOrderId,
+        razorpay_payment_id: paymentId,
+        razorpay_signature: signature,
+      });
+      t.is(res.status, 202);
+      t.like(await res.json(), { status: 'processing' });
+    },
+  );
 
   run("confirm: another order's razorpay_order_id → 400, order unchanged", async (h, t) => {
     const c = await client(h);
