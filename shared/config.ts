@@ -71,6 +71,9 @@ const Common = {
     v.transform((s) => LOWER_SEVERITIES[s] ?? s),
     v.picklist(SEVERITIES, 'LOG_LEVEL: one of DEBUG, INFO, WARNING, ERROR (or debug, info, warn, error)'),
   ),
+  // How log lines look: `json` (one Cloud Logging object per line) or `pretty` (one short line per event, for
+  // people at a terminal). Unset: pretty when stdout is a terminal, JSON otherwise (Cloud Run, pipes, files).
+  LOG_FORMAT: v.optional(v.picklist(['json', 'pretty'], 'LOG_FORMAT: json or pretty')),
   // Cron schedule (unix-cron, in SCHEDULER_TIME_ZONE) of the Cloud Scheduler job that republishes events whose
   // publish failed after commit. Each commit publishes at once; the sweep only catches what a crash left behind.
   OUTBOX_SWEEP_SCHEDULE: v.optional(text, '* * * * *'),

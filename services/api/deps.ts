@@ -5,6 +5,7 @@ import type { Deps } from '../../shared/use-cases/deps.ts';
 export type ApiDeps = Pick<
   Deps,
   | 'orders'
+  | 'orderChanges'
   | 'outbox'
   | 'bus'
   | 'tasks'
@@ -22,4 +23,6 @@ export type ApiDeps = Pick<
   readonly logger: Logger;
   readonly customerTokens: TokenVerifier;
   readonly bodyLimitBytes: number;
+  /** Milliseconds between heartbeat comments on an idle order stream (default STREAM_HEARTBEAT_MS, 15 s). */
+  readonly streamHeartbeatMs?: number;
 };

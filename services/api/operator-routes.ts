@@ -1,48 +1,33 @@
 import { type Context, Hono } from 'hono';
 import * as v from 'valibot';
 import { AppError } from '../../shared/domain/errors.ts';
-import { MAX_AMOUNT } from '../../shared/domain/money.ts';
-import { type Actor, AUDITED_ACTIONS, type OperatorAction } from '../../shared/domain/permissions.ts';
+import type { Actor, OperatorAction } from '../../shared/domain/permissions.ts';
 import { operatorAuth } from '../../shared/http/auth.ts';
 import type { AppEnv } from '../../shared/http/env.ts';
 import { OrderId } from '../../shared/http/schemas.ts';
-import { parseJsonBody, parseOptionalJsonBody, parseQuery, parseWith } from '../../shared/http/validate.ts';
+import {
+  parseHeader,
+  parseJsonBody,
+  parseOptionalJsonBody,
+  parseParam,
+  parseQuery,
+} from '../../shared/http/validate.ts';
 import { listDeliveries } from '../../shared/use-cases/deliver-notification.ts';
 import { listAuditLog } from '../../shared/use-cases/list-audit-log.ts';
 import { listWebhookIssues } from '../../shared/use-cases/list-webhook-issues.ts';
 import { refundOrder } from '../../shared/use-cases/refund-order.ts';
 import { setAccountStatus } from '../../shared/use-cases/settle-account.ts';
 import type { ApiDeps } from './deps.ts';
-import { IdempotencyKey } from './schemas.ts';
+import {
+  AuditQuery,
+  CustomerIdParam,
+  DeliveriesQuery,
+  IdempotencyKey,
+  IssuesQuery,
+  ReasonBody,
+  RefundBody,
+} from './schemas.ts';
 import { orderView } from './views.ts';
-
-const RefundBody = v.strictObject({
-  amount: v.optional(
-    v.pipe(v.number(), v.integer('amount must be an integer number of paise'), v.minValue(1), v.maxValue(MAX_AMOUNT)),
-  ),
-  reason: v.pipe(v.string(), v.trim(), v.minLength(1, 'say why'), v.maxLength(255)),
-});
-
-const DeliveriesQuery = v.strictObject({
-  orderId: v.optional(OrderId),
-  limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(100)), '50'),
-});
-
-const Limit = v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(100)), '50');
-const Cursor = v.optional(v.pipe(v.string(), v.maxLength(512)));
-
-const AuditQuerySchema = v.strictObject({
-  target: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(200))),
-  action: v.optional(v.picklist(AUDITED_ACTIONS)),
-  limit: Limit,
-  cursor: Cursor,
-});
-
-const IssuesQuery = v.strictObject({ limit: Limit, cursor: Cursor });
-
-const ReasonBody = v.strictObject({ reason: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(255))) });
-
-const CustomerIdParam = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/, 'not a customer id'));
 
 function orderIdParam(id: string): string {
   if (!v.is(OrderId, id)) throw new AppError('not-found', `no order ${id}`);
@@ -61,7 +46,7 @@ export function createOperatorApp(deps: ApiDeps): Hono<AppEnv> {
 
   app.post('/v1/orders/:id/refunds', may('refunds.create'), async (c) => {
     const orderId = orderIdParam(c.req.param('id'));
-    const idempotencyKey = parseWith(IdempotencyKey, c.req.header('idempotency-key'), 'Idempotency-Key header');
+    const idempotencyKey = parseHeader(c, 'Idempotency-Key', IdempotencyKey);
     const body = await parseJsonBody(c, RefundBody);
     const { order, refund, created } = await refundOrder(
       orderId,
@@ -87,7 +72,7 @@ export function createOperatorApp(deps: ApiDeps): Hono<AppEnv> {
   });
 
   app.get('/v1/ops/audit', may('audit.read'), async (c) => {
-    const q = parseQuery(c, AuditQuerySchema);
+    const q = parseQuery(c, AuditQuery);
     const page = await listAuditLog(
       {
         limit: q.limit,
@@ -111,7 +96,7 @@ export function createOperatorApp(deps: ApiDeps): Hono<AppEnv> {
     ['reopen', 'open', 'accounts.reopen'],
   ] as const) {
     app.post(`/v1/ops/accounts/:customerId/${path}`, may(action), async (c) => {
-      const customerId = parseWith(CustomerIdParam, c.req.param('customerId'), 'customer id');
+      const customerId = parseParam(c, 'customerId', CustomerIdParam);
       const body = await parseOptionalJsonBody(c, ReasonBody);
       return c.json(
         await setAccountStatus(customerId, status, actor(c), body?.reason ?? null, {

@@ -66,6 +66,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
     description: 'customer API (orders, confirm, history, account, notifications) and operator routes',
     needs: [
       'orders',
+      'orderChanges',
       'outbox',
       'bus',
       'tasks',
@@ -82,7 +83,8 @@ export const SERVICES: readonly ServiceDefinition[] = [
       'customerTokens',
     ],
     createApp: createApiApp,
-    publicPaths: ['/v1/*'],
+    // the OpenAPI document and its reference page beside the API they describe
+    publicPaths: ['/v1/*', '/openapi.json', '/docs'],
     receivesTasks: [],
     enqueues: ['status-checks', 'refund-checks'],
     subscribes: [],

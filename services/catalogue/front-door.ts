@@ -14,8 +14,10 @@ export interface FrontDoorOptions {
   readonly internal: boolean;
   /** Development surfaces mounted beside the product (`/dev`, `/sandbox`); never on Google Cloud. */
   readonly mounts?: Readonly<Record<string, (request: Request) => Response | Promise<Response>>>;
-  /** What `GET /` answers. */
+  /** What `GET /` answers (JSON). */
   readonly index?: () => unknown;
+  /** An HTML page `GET /` answers instead to clients that accept HTML (browsers): the development demo. */
+  readonly page?: () => string;
 }
 
 /**
@@ -24,7 +26,13 @@ export interface FrontDoorOptions {
  */
 export function createFrontDoor(options: FrontDoorOptions): Hono {
   const front = new Hono();
-  if (options.index) front.get('/', (c) => c.json(options.index!()));
+  if (options.index || options.page) {
+    front.get('/', (c) => {
+      const wantsHtml = /\btext\/html\b/.test(c.req.header('accept') ?? '');
+      if (options.page && (wantsHtml || !options.index)) return c.html(options.page());
+      return c.json(options.index!());
+    });
+  }
   front.get('/healthz', (c) => c.json({ ok: true }));
   for (const [prefix, fetch] of Object.entries(options.mounts ?? {})) front.mount(prefix, fetch);
   for (const service of SERVICES) {

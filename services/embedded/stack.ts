@@ -37,6 +37,7 @@ import {
   taskTarget,
 } from '../catalogue/catalogue.ts';
 import { createFrontDoor } from '../catalogue/front-door.ts';
+import { demoPage } from '../dev/demo-page.ts';
 import { DEV_RAZORPAY_KEYS, type RazorpayKeys } from '../dev/dev-keys.ts';
 import { createDevRoutes } from '../dev/dev-routes.ts';
 import { LocalIssuer } from '../dev/local-issuer.ts';
@@ -64,6 +65,8 @@ export interface EmbeddedOptions {
   readonly refundAutoSettleMs?: number | null;
   readonly refundCheckIntervalSeconds?: number;
   readonly maxTransientAttempts?: number;
+  /** Sandbox webhooks wait this long before they are sent, as a real gateway's do (default 0: at once). */
+  readonly sandboxWebhookDelayMs?: number;
   /** The app backend that receives signed notification webhooks; none by default. */
   readonly appWebhook?: { readonly url: string; readonly secret: string } | null;
   /** `role:key` pairs (OPERATOR_API_KEYS); default: one development finance key, see `operatorKey`. */
@@ -175,6 +178,7 @@ export async function createEmbeddedStack(options: EmbeddedOptions): Promise<Emb
     fetch: inProcessFetch,
     logger: logger.child({ service: 'sandbox-gateway' }),
     ...(options.refundAutoSettleMs !== undefined ? { refundAutoSettleMs: options.refundAutoSettleMs } : {}),
+    ...(options.sandboxWebhookDelayMs !== undefined ? { webhookDelayMs: options.sandboxWebhookDelayMs } : {}),
   });
   const gateway = new RazorpayGateway({
     ...razorpay,
@@ -187,6 +191,7 @@ export async function createEmbeddedStack(options: EmbeddedOptions): Promise<Emb
   const appWebhook = options.appWebhook ?? null;
   const deps: ServiceDeps = {
     orders: store,
+    orderChanges: store,
     outbox: store,
     bus,
     tasks: queue,
@@ -224,8 +229,12 @@ export async function createEmbeddedStack(options: EmbeddedOptions): Promise<Emb
     forward: (service, request) => toService(service.name, request),
     internal: true,
     mounts: { '/dev': dev.fetch, '/sandbox': sandbox.app.fetch },
+    page: demoPage,
     index: () => ({
       service: 'payments (embedded)',
+      demo: `${base}/ (in a browser)`,
+      docs: `${base}/docs`,
+      openapi: `${base}/openapi.json`,
       api: `${base}/v1`,
       token: `${base}/dev/token?customerId=cust_demo`,
       sandbox: `${base}/sandbox`,

@@ -89,6 +89,7 @@ export function googleDeps(config: GoogleConfig, service: ServiceDefinition, log
 
   const factories: { readonly [K in DepKey]: () => ServiceDeps[K] } = {
     orders: orderStore,
+    orderChanges: orderStore,
     outbox: orderStore,
     bus: () =>
       new PubSubEventBus(new PubSub({ projectId }), { topics: { 'payment-events': config.PAYMENT_EVENTS_TOPIC } }),

@@ -10,6 +10,7 @@ import type { Logger } from '../ports/logger.ts';
 import type { NotificationChannel } from '../ports/notification-channel.ts';
 import type { NotificationStore } from '../ports/notification-store.ts';
 import type { OperatorKeyStore } from '../ports/operator-keys.ts';
+import type { OrderChanges } from '../ports/order-changes.ts';
 import type { OrderStore } from '../ports/order-store.ts';
 import type { Outbox } from '../ports/outbox.ts';
 import type { PaymentGateway } from '../ports/payment-gateway.ts';
@@ -31,6 +32,8 @@ export interface PaymentSettings {
 /** Everything a use case may be handed. Each takes only the `Pick` it needs, which documents its reach. */
 export interface Deps {
   readonly orders: OrderStore;
+  /** Live changes of an order (Firestore snapshot listener; the in-memory store's commits). */
+  readonly orderChanges: OrderChanges;
   readonly outbox: Outbox;
   readonly bus: EventBus;
   readonly tasks: TaskQueue;

@@ -4,7 +4,13 @@ import { client, type Harness, operator } from './harness.ts';
 
 /** Every operator route, the action it takes (shared/domain/permissions.ts), and a request to it. */
 export function operatorRoutes(orderId: string, customerId: string) {
-  const routes: { action: OperatorAction; method: string; path: string; body?: unknown; headers?: Record<string, string> }[] = [
+  const routes: {
+    action: OperatorAction;
+    method: string;
+    path: string;
+    body?: unknown;
+    headers?: Record<string, string>;
+  }[] = [
     { action: 'orders.read', method: 'GET', path: `/v1/ops/orders/${orderId}` },
     { action: 'deliveries.read', method: 'GET', path: '/v1/ops/deliveries' },
     { action: 'audit.read', method: 'GET', path: '/v1/ops/audit' },
@@ -16,8 +22,18 @@ export function operatorRoutes(orderId: string, customerId: string) {
       body: { amount: 100, reason: 'role walk' },
       headers: { 'idempotency-key': `roles-${orderId}` },
     },
-    { action: 'accounts.close', method: 'POST', path: `/v1/ops/accounts/${customerId}/close`, body: { reason: 'walk' } },
-    { action: 'accounts.reopen', method: 'POST', path: `/v1/ops/accounts/${customerId}/reopen`, body: { reason: 'walk' } },
+    {
+      action: 'accounts.close',
+      method: 'POST',
+      path: `/v1/ops/accounts/${customerId}/close`,
+      body: { reason: 'walk' },
+    },
+    {
+      action: 'accounts.reopen',
+      method: 'POST',
+      path: `/v1/ops/accounts/${customerId}/reopen`,
+      body: { reason: 'walk' },
+    },
   ];
   return routes;
 }

@@ -150,6 +150,7 @@ export async function serviceDeps() {
   const push = await pushIssuer();
   const deps: Deps & { pushTokens: TokenVerifier; bodyLimitBytes: number } = {
     orders: store,
+    orderChanges: store,
     outbox: store,
     bus,
     tasks: queue,

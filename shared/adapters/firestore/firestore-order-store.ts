@@ -9,6 +9,7 @@ import { decodeCursor, encodeCursor } from '../../domain/cursor.ts';
 import { AppError } from '../../domain/errors.ts';
 import type { PaymentEvent } from '../../domain/events.ts';
 import type { Order } from '../../domain/payment-types.ts';
+import type { OrderChanges, Unsubscribe } from '../../ports/order-changes.ts';
 import type {
   CreateOrderResult,
   IdempotencyRecord,
@@ -56,7 +57,7 @@ const MAX_BATCH = 500;
  * so callbacks do nothing but the transaction's own reads and writes, and `update`'s `change` is required to be pure.
  * Queries need the composite indexes in infra/firestore/firestore.indexes.json.
  */
-export class FirestoreOrderStore implements OrderStore, Outbox {
+export class FirestoreOrderStore implements OrderStore, Outbox, OrderChanges {
   private readonly orders: CollectionReference;
   private readonly idempotency: CollectionReference;
   private readonly outbox: CollectionReference;
@@ -153,6 +154,19 @@ export class FirestoreOrderStore implements OrderStore, Outbox {
       .limit(limit)
       .get();
     return snap.docs.map((d) => d.data() as Order);
+  }
+
+  /**
+   * A snapshot listener on the order's document: Firestore pushes the document now and after every committed change
+   * (no polling). A missing document is not reported; a listener error (the stream broke) goes to `onError`.
+   */
+  watch(orderId: string, listener: (order: Order) => void, onError?: (error: Error) => void): Unsubscribe {
+    return this.orders.doc(orderId).onSnapshot(
+      (snap) => {
+        if (snap.exists) listener(snap.data() as Order);
+      },
+      (error) => onError?.(error),
+    );
   }
 
   async pending(limit: number): Promise<readonly OutboxEntry[]> {
