@@ -71,6 +71,11 @@ export interface EmbeddedOptions {
   /** Cron schedules of the scheduler jobs (default: shared/config.ts) and their time zone. */
   readonly jobSchedules?: Partial<Record<JobName, string>>;
   readonly timeZone?: string;
+  /**
+   * Wraps the ports before the services are built (the bench meters them with counting decorators; see
+   * shared/adapters/metering). The drain and the outbox relay use the wrapped ports too.
+   */
+  readonly decorate?: (deps: ServiceDeps) => ServiceDeps;
 }
 
 export interface EmbeddedStack {
@@ -182,7 +187,7 @@ export async function createEmbeddedStack(options: EmbeddedOptions): Promise<Emb
 
   const operatorKey = options.operatorApiKeys ? null : `dev-finance-${ids.next('key').slice(4)}`;
   const appWebhook = options.appWebhook ?? null;
-  const deps: ServiceDeps = {
+  const plainDeps: ServiceDeps = {
     orders: store,
     outbox: store,
     bus,
@@ -212,6 +217,7 @@ export async function createEmbeddedStack(options: EmbeddedOptions): Promise<Emb
     customerTokens: issuer.customerVerifier(),
     pushTokens: issuer.pushVerifier(),
   };
+  const deps = options.decorate ? options.decorate(plainDeps) : plainDeps;
   for (const service of SERVICES) apps.set(service.name, service.createApp({ ...deps, bodyLimitBytes }));
 
   const dev = createDevRoutes(issuer);
