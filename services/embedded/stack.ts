@@ -178,11 +178,25 @@ export async function createEmbeddedStack(options: EmbeddedOptions): Promise<Emb
     logger: logger.child({ service: 'sandbox-gateway' }),
     ...(options.refundAutoSettleMs !== undefined ? { refundAutoSettleMs: options.refundAutoSettleMs } : {}),
   });
+  // The gateway only ever calls the sandbox: straight to its app, as the front door's `/sandbox` mount would, without
+  // the front door's routing and the mount's copy of every request (a fifth of an order's CPU in the profile).
+  const sandboxBase = `${base}/sandbox`;
+  const gatewayFetch = ((input: string | URL | Request, init?: RequestInit) => {
+    const url = input instanceof Request ? input.url : String(input);
+    if (!(input instanceof Request) && url.startsWith(`${sandboxBase}/`)) {
+      const headers = new Headers(init?.headers);
+      // as an HTTP client sends it, so the sandbox's body limit need not stream the body to measure it
+      if (typeof init?.body === 'string') headers.set('content-length', String(Buffer.byteLength(init.body)));
+      const path = url.slice(sandboxBase.length);
+      return Promise.resolve(sandbox.app.fetch(new Request(`${base}${path}`, { ...init, headers })));
+    }
+    return inProcessFetch(input, init);
+  }) as typeof fetch;
   const gateway = new RazorpayGateway({
     ...razorpay,
-    baseUrl: `${base}/sandbox`,
+    baseUrl: sandboxBase,
     checkoutUrlBase: `${base}/sandbox/checkout`,
-    fetch: inProcessFetch,
+    fetch: gatewayFetch,
   });
 
   const operatorKey = options.operatorApiKeys ? null : `dev-finance-${ids.next('key').slice(4)}`;
