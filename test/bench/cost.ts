@@ -1,4 +1,4 @@
-import { type EmbeddedStack, createEmbeddedStack } from '../../services/embedded/stack.ts';
+import { createEmbeddedStack, type EmbeddedStack } from '../../services/embedded/stack.ts';
 import { MemoryLogger } from '../../shared/adapters/logging/json-logger.ts';
 import { ManualClock } from '../../shared/adapters/memory/clocks.ts';
 import {
@@ -52,9 +52,11 @@ async function meteredStack(options: { clock?: ManualClock } = {}) {
       gateway: metered(deps.gateway, meter, GATEWAY_RULES, 'gateway'),
     }),
   });
-  const token = ((await (await stack.fetch(new Request(`${BASE}/dev/token?customerId=bench`))).json()) as {
-    token: string;
-  }).token;
+  const token = (
+    (await (await stack.fetch(new Request(`${BASE}/dev/token?customerId=bench`))).json()) as {
+      token: string;
+    }
+  ).token;
   return { stack, meter, deliveries, token };
 }
 

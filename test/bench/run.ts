@@ -5,8 +5,8 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { DEV_RAZORPAY_KEYS } from '../../services/dev/dev-keys.ts';
-import { hmacHex } from '../../shared/adapters/gateways/razorpay/signatures.ts';
 import { event, paymentEntity } from '../../shared/adapters/gateways/razorpay/fixtures.ts';
+import { hmacHex } from '../../shared/adapters/gateways/razorpay/signatures.ts';
 import { costPerPath, cpuPerPayment, type PathName } from './cost.ts';
 import { PRICES, pricePerMillion } from './prices.ts';
 import { type TopologyResult, topologyPipeline } from './topology.ts';
@@ -154,7 +154,10 @@ async function httpRounds() {
       body: JSON.stringify({ amount: 49_900, currency: 'INR', description: 'bench' }),
       idReplacement: true,
     });
-    const results = { orders: { stack: [] as LoadResult[], bare: [] as LoadResult[] }, webhooks: { stack: [] as LoadResult[], bare: [] as LoadResult[] } };
+    const results = {
+      orders: { stack: [] as LoadResult[], bare: [] as LoadResult[] },
+      webhooks: { stack: [] as LoadResult[], bare: [] as LoadResult[] },
+    };
     for (let round = 0; round < ROUNDS; round++) {
       // alternating, so drift on a shared machine falls on both sides alike
       results.orders.bare.push(await load(orderSpec(bareUrl)));
@@ -213,11 +216,7 @@ for (const [label, side] of [
     `${side.bare.rps.toFixed(0)} req/s  p50 ${side.bare.p50} ms  p99 ${side.bare.p99} ms  errors ${side.bare.errors}`,
     null,
   );
-  target(
-    `${label} ratio ≥ 0.25, 0 errors (goal 0.5)`,
-    ratio.toFixed(3),
-    ratio >= 0.25 && side.stack.errors === 0,
-  );
+  target(`${label} ratio ≥ 0.25, 0 errors (goal 0.5)`, ratio.toFixed(3), ratio >= 0.25 && side.stack.errors === 0);
 }
 target('CPU per payment (create → … → notify, in process)', `${cpu.cpuMsPerPayment.toFixed(2)} ms`, null);
 const happy = paths['webhook delivered'];

@@ -85,8 +85,13 @@ export function metered<T extends object>(
       return (...args: unknown[]) => {
         const call = rule(args);
         const result = (value as (...a: unknown[]) => unknown).apply(obj, call.args ?? args);
-        const name = `${label}.${prop}`;
-        if (result instanceof Promise) return result.then((r) => (meter.add(call.count(r), name), r));
+        const name = `${label}.${String(prop)}`;
+        if (result instanceof Promise) {
+          return result.then((r) => {
+            meter.add(call.count(r), name);
+            return r;
+          });
+        }
         meter.add(call.count(result), name);
         return result;
       };
