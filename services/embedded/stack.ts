@@ -48,6 +48,7 @@ export interface EmbeddedOptions {
   readonly logger?: Logger;
   readonly statusCheckIntervalSeconds?: number;
   readonly paymentMaxAgeSeconds?: number;
+  readonly statusCheckBackoffAfterSeconds?: number;
   readonly bodyLimitBytes?: number;
   readonly razorpay?: RazorpayKeys;
   /** Simulations: the chance a Pub/Sub delivery is duplicated, and the random source deciding it. */
@@ -215,6 +216,8 @@ export async function createEmbeddedStack(options: EmbeddedOptions): Promise<Emb
     settings: {
       statusCheckIntervalSeconds: options.statusCheckIntervalSeconds ?? defaults.STATUS_CHECK_INTERVAL_SECONDS,
       paymentMaxAgeSeconds: options.paymentMaxAgeSeconds ?? defaults.PAYMENT_MAX_AGE_SECONDS,
+      statusCheckBackoffAfterSeconds:
+        options.statusCheckBackoffAfterSeconds ?? defaults.STATUS_CHECK_BACKOFF_AFTER_SECONDS,
       refundCheckIntervalSeconds: options.refundCheckIntervalSeconds ?? defaults.REFUND_CHECK_INTERVAL_SECONDS,
       maxTransientAttempts: options.maxTransientAttempts ?? defaults.MAX_TRANSIENT_ATTEMPTS,
       appWebhook,

@@ -22,13 +22,16 @@ const BASE = 'http://bench.test';
 const HOUR = 3600_000;
 
 /** The embedded stack with every port behind a counting decorator, and its deliveries counted as they arrive. */
-async function meteredStack(options: { clock?: ManualClock } = {}) {
+async function meteredStack(options: { clock?: ManualClock; backoffAfterSeconds?: number } = {}) {
   const meter = new Meter();
   const deliveries = { pushes: 0, tasks: 0 };
   const stack = await createEmbeddedStack({
     baseUrl: BASE,
     logger: new MemoryLogger(),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.backoffAfterSeconds !== undefined
+      ? { statusCheckBackoffAfterSeconds: options.backoffAfterSeconds }
+      : {}),
     refundAutoSettleMs: 0,
     // the simulation hook sees every task and push delivery: here it only counts them, never fails one
     chaos: (request) => {
@@ -72,7 +75,13 @@ async function post(stack: EmbeddedStack, path: string, body: unknown, headers: 
   return (await res.json()) as Record<string, unknown>;
 }
 
-export type PathName = 'webhook delivered' | 'webhook lost' | 'failure' | 'abandoned until expiry' | 'partial refund';
+export type PathName =
+  | 'webhook delivered'
+  | 'webhook lost'
+  | 'failure'
+  | 'abandoned until expiry'
+  | 'abandoned, no backoff'
+  | 'partial refund';
 
 /**
  * One payment down each path on a manual clock, with time advanced until nothing is left pending (status checks
@@ -86,6 +95,7 @@ export async function costPerPath(): Promise<Record<PathName, PathCount>> {
       ['webhook lost', (s, g) => pay(s, g, 'success', 'drop')],
       ['failure', (s, g) => pay(s, g, 'failure', 'deliver')],
       ['abandoned until expiry', async () => undefined],
+      ['abandoned, no backoff', async () => undefined],
       [
         'partial refund',
         async (s, g, orderId, key) => {
@@ -102,7 +112,11 @@ export async function costPerPath(): Promise<Record<PathName, PathCount>> {
     ];
   for (const [name, afterCreate] of paths) {
     const clock = new ManualClock();
-    const { stack, meter, deliveries, token } = await meteredStack({ clock });
+    // the default backs off after 2 h (STATUS_CHECK_BACKOFF_AFTER_SECONDS); one path shows the cost without it
+    const { stack, meter, deliveries, token } = await meteredStack({
+      clock,
+      ...(name === 'abandoned, no backoff' ? { backoffAfterSeconds: 0 } : {}),
+    });
     const created = await post(
       stack,
       '/v1/orders',
