@@ -207,5 +207,9 @@ export const GATEWAY_RULES: Readonly<Record<string, Rule>> = {
   fetchPaymentState: fixed({ gatewayCalls: 1 }),
   createRefund: fixed({ gatewayCalls: 1 }),
   fetchRefund: fixed({ gatewayCalls: 1 }),
+  // reconciliation's (one call per page)
+  listPayments: fixed({ gatewayCalls: 1 }),
+  listRefunds: fixed({ gatewayCalls: 1 }),
+  settlementReport: fixed({ gatewayCalls: 1 }),
   parseWebhook: fixed({ webhooksReceived: 1 }),
 };
