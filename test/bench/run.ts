@@ -1,6 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -172,6 +172,7 @@ async function httpRounds() {
       });
       results.webhooks.bare.push(await load(webhookSpec(bareUrl)));
       results.webhooks.stack.push(await load(webhookSpec(stackUrl)));
+      rmSync(pool, { force: true });
     }
     return {
       orders: { stack: summarise(results.orders.stack), bare: summarise(results.orders.bare) },
