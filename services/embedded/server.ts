@@ -25,6 +25,7 @@ const stack = await createEmbeddedStack({
   logger,
   statusCheckIntervalSeconds: config.STATUS_CHECK_INTERVAL_SECONDS,
   paymentMaxAgeSeconds: config.PAYMENT_MAX_AGE_SECONDS,
+  statusCheckBackoffAfterSeconds: config.STATUS_CHECK_BACKOFF_AFTER_SECONDS,
   bodyLimitBytes: config.BODY_LIMIT_BYTES,
   refundCheckIntervalSeconds: config.REFUND_CHECK_INTERVAL_SECONDS,
   maxTransientAttempts: config.MAX_TRANSIENT_ATTEMPTS,

@@ -111,6 +111,7 @@ export function googleDeps(config: GoogleConfig, service: ServiceDefinition, log
     settings: () => ({
       statusCheckIntervalSeconds: config.STATUS_CHECK_INTERVAL_SECONDS,
       paymentMaxAgeSeconds: config.PAYMENT_MAX_AGE_SECONDS,
+      statusCheckBackoffAfterSeconds: config.STATUS_CHECK_BACKOFF_AFTER_SECONDS,
       refundCheckIntervalSeconds: config.REFUND_CHECK_INTERVAL_SECONDS,
       maxTransientAttempts: config.MAX_TRANSIENT_ATTEMPTS,
       appWebhook,

@@ -19,10 +19,27 @@ export interface JwtVerifierOptions {
   readonly email?: string;
 }
 
-/** Verifies JWTs against a JWKS (jose's `createRemoteJWKSet` for Google or any OIDC issuer, local for tests). */
+/** A verified token is trusted again without its signature check for at most this long (and never past `exp`). */
+const VERIFIED_TTL_MS = 60_000;
+/** Bounds the cache of verified tokens; past it the oldest entries go first. */
+const VERIFIED_MAX = 10_000;
+
+/**
+ * Verifies JWTs against a JWKS (jose's `createRemoteJWKSet` for Google or any OIDC issuer, local for tests).
+ *
+ * A token that passed every check is remembered by its exact string for up to a minute (never past its `exp`): an
+ * RS256 signature check is the largest single cost of a push or a customer request, and Pub/Sub, Cloud Tasks and a
+ * customer's app send the same token again and again until it nears expiry. The bytes are identical to ones already
+ * verified, so skipping the check again changes nothing but the CPU; a rotated key takes effect within the minute.
+ */
 export function jwtVerifier(options: JwtVerifierOptions): TokenVerifier {
+  const verified = new Map<string, { readonly payload: JWTPayload; readonly until: number }>();
   return {
     async verify(token) {
+      const now = Date.now();
+      const known = verified.get(token);
+      if (known && known.until > now) return known.payload;
+      if (known) verified.delete(token);
       const { payload } = await jwtVerify(token, options.keys, {
         issuer: options.issuer,
         audience: options.audience,
@@ -31,6 +48,11 @@ export function jwtVerifier(options: JwtVerifierOptions): TokenVerifier {
       });
       if (options.email !== undefined && (payload.email !== options.email || payload.email_verified === false)) {
         throw new Error('token names another service account');
+      }
+      const until = Math.min(now + VERIFIED_TTL_MS, payload.exp !== undefined ? payload.exp * 1000 : now);
+      if (until > now) {
+        if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value as string);
+        verified.set(token, { payload, until });
       }
       return payload;
     },

@@ -3,7 +3,7 @@ import type { Order, TransitionSource } from '../domain/payment-types.ts';
 import type { GatewayPaymentState } from '../ports/payment-gateway.ts';
 import { applyGatewayStatus } from './apply-gateway-status.ts';
 import type { Deps } from './deps.ts';
-import { type StatusCheckTask, scheduleStatusCheck } from './schedule-status-check.ts';
+import { nextCheckDelaySeconds, type StatusCheckTask, scheduleStatusCheck } from './schedule-status-check.ts';
 
 export type CheckResult =
   | { readonly outcome: 'unknown-order' }
@@ -77,6 +77,7 @@ export async function checkPaymentStatus(
   if (!task.chain) return { outcome: 'left-open', order };
 
   const next = { orderId: order.id, check: task.check + 1, chain: true };
-  await scheduleStatusCheck(next, deps.settings.statusCheckIntervalSeconds, deps);
+  const ageSeconds = (deps.clock.now().getTime() - Date.parse(order.createdAt)) / 1000;
+  await scheduleStatusCheck(next, nextCheckDelaySeconds(ageSeconds, deps.settings), deps);
   return { outcome: 'rescheduled', order, nextCheck: next.check };
 }

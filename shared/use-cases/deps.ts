@@ -21,6 +21,8 @@ import type { WebhookPoster } from '../ports/webhook-poster.ts';
 export interface PaymentSettings {
   readonly statusCheckIntervalSeconds: number;
   readonly paymentMaxAgeSeconds: number;
+  /** Order age after which status checks back off (see nextCheckDelaySeconds); absent or 0: never. */
+  readonly statusCheckBackoffAfterSeconds?: number;
   /** Seconds between two checks of a refund the gateway still has pending. */
   readonly refundCheckIntervalSeconds: number;
   /** Failed attempts (across redeliveries) after which a transient failure counts as permanent. */
