@@ -1,5 +1,6 @@
 import type { ExecutionContext, TestFn } from 'ava';
 import { type Client, client, type Harness, operator, pay, scenarioRunner, until } from './harness.ts';
+import { walkOperatorRoles } from './operator-roles.ts';
 
 /**
  * The promises of what follows a payment (account credit, automatic refunds, refunds, notifications), written once
@@ -469,6 +470,42 @@ export function registerAfterPaymentScenarios(
     t.is(after.refunds.length, 0, 'the order owes nothing, whatever the event said');
     t.is(after.status, 'succeeded');
     t.is((await ledger(c, t)).account.balance.amount, 49_900);
+  });
+
+  run('each role against each operator route: the permission table holds; actions are audited', async (h, t) => {
+    const c = await client(h);
+    const order = await paidOrder(h, c);
+    const checked = await walkOperatorRoles(
+      h,
+      t,
+      { finance: h.operatorKey, support: h.supportKey },
+      order.id,
+      c.customerId,
+    );
+    t.is(checked, 14, 'seven routes, two roles');
+    const audit = await operator(
+      h,
+      'GET',
+      `/v1/ops/audit?target=${encodeURIComponent(`customer:${c.customerId}`)}`,
+      undefined,
+      {},
+      h.supportKey,
+    );
+    const entries = ((await audit.json()) as { items: any[] }).items;
+    t.deepEqual(entries.map((e: any) => e.action).sort(), ['accounts.close', 'accounts.reopen']);
+    t.like(entries[0], { actor: { role: 'finance' }, reason: 'walk' });
+    t.false(JSON.stringify(entries).includes(h.operatorKey), 'the key itself is never in the log');
+    const refunds = await operator(
+      h,
+      'GET',
+      `/v1/ops/audit?target=${order.id}&action=refunds.create`,
+      undefined,
+      {},
+      h.supportKey,
+    );
+    t.is(((await refunds.json()) as { items: unknown[] }).items.length, 1);
+    const keyId = entries[0].actor.keyId as string;
+    t.false(JSON.stringify(await c.order(order.id)).includes(keyId), 'customers never see which key refunded');
   });
 
   run('operators: no key → 401, unknown key → 401, customers cannot refund', async (h, t) => {

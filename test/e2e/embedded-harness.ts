@@ -13,11 +13,13 @@ export async function embeddedHarness(
   const logger = new MemoryLogger();
   const intervalSeconds = options.statusCheckIntervalSeconds ?? 900;
   const maxAgeSeconds = options.paymentMaxAgeSeconds ?? 3600;
+  const keys = { finance: 'harness-finance-key-000001', support: 'harness-support-key-000001' };
   const stack = await createEmbeddedStack({
     baseUrl: BASE,
     clock,
     logger,
     refundAutoSettleMs: 0,
+    operatorApiKeys: `finance:${keys.finance},support:${keys.support}`,
     ...options,
     statusCheckIntervalSeconds: intervalSeconds,
     paymentMaxAgeSeconds: maxAgeSeconds,
@@ -29,7 +31,8 @@ export async function embeddedHarness(
     intervalSeconds,
     maxAgeSeconds,
     razorpay: stack.razorpay,
-    operatorKey: stack.operatorKey ?? '',
+    operatorKey: stack.operatorKey ?? keys.finance,
+    supportKey: keys.support,
     async replayEvents(times) {
       const token = await stack.issuer.pushToken();
       let pushed = 0;

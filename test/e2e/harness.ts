@@ -17,6 +17,8 @@ export interface Harness {
   readonly razorpay: { readonly keyId: string; readonly keySecret: string; readonly webhookSecret: string };
   /** An operator key with the finance role. */
   readonly operatorKey: string;
+  /** An operator key with the support role. */
+  readonly supportKey: string;
   /** Pushes every event published so far again, `times` times, to every subscriber (Pub/Sub's at-least-once). */
   replayEvents(times: number): Promise<number>;
   /** Pushes one event to every subscriber as the topic would: what anyone able to publish to it could send. */

@@ -9,6 +9,8 @@ import { type Harness, pushEnvelope } from './harness.ts';
 import { registerScenarios } from './scenarios.ts';
 
 const INTERVAL_SECONDS = 2;
+const FINANCE_KEY = 'topology-test-finance-key-01';
+const SUPPORT_KEY = 'topology-test-support-key-01';
 const topologyLogger = new MemoryLogger();
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -32,6 +34,7 @@ emulatorSuite('firestore', (firestoreHost) => {
           pubsubHost,
           projectId,
           settings: {
+            OPERATOR_API_KEYS: `finance:${FINANCE_KEY},support:${SUPPORT_KEY}`,
             STATUS_CHECK_INTERVAL_SECONDS: String(INTERVAL_SECONDS),
             PAYMENT_MAX_AGE_SECONDS: '8',
             REFUND_CHECK_INTERVAL_SECONDS: String(INTERVAL_SECONDS),
@@ -48,6 +51,7 @@ emulatorSuite('firestore', (firestoreHost) => {
       const t = topology;
       return {
         operatorKey: t.operatorKey!,
+        supportKey: SUPPORT_KEY,
         async replayEvents(times) {
           await sleep(1000);
           let pushed = 0;
