@@ -8,6 +8,9 @@ import {
   CloudTasksTaskQueue,
   createCloudTasksClient,
 } from '../../shared/adapters/cloud-tasks/cloud-tasks-task-queue.ts';
+import { FieldCipher } from '../../shared/adapters/crypto/field-cipher.ts';
+import { createKmsClient, KmsKeyEncryptionKey } from '../../shared/adapters/crypto/kms-key.ts';
+import { LocalKeyFile } from '../../shared/adapters/crypto/local-key-file.ts';
 import { FirestoreAccountStore } from '../../shared/adapters/firestore/firestore-account-store.ts';
 import { FirestoreAttemptCounter } from '../../shared/adapters/firestore/firestore-attempt-counter.ts';
 import { FirestoreDeliveryStore } from '../../shared/adapters/firestore/firestore-delivery-store.ts';
@@ -20,7 +23,7 @@ import { SystemClock } from '../../shared/adapters/memory/clocks.ts';
 import { RandomIds } from '../../shared/adapters/memory/ids.ts';
 import { MemoryOperatorKeyStore } from '../../shared/adapters/memory/memory-operator-keys.ts';
 import { PubSubEventBus } from '../../shared/adapters/pubsub/pubsub-event-bus.ts';
-import { customerAuth, type GoogleConfig, razorpayKeys, serviceUrl } from '../../shared/config.ts';
+import { customerAuth, type GoogleConfig, keyEncryption, razorpayKeys, serviceUrl } from '../../shared/config.ts';
 import { jwtVerifier } from '../../shared/http/auth.ts';
 import { TASK_ROUTES } from '../../shared/http/routes.ts';
 import type { Logger } from '../../shared/ports/logger.ts';
@@ -54,7 +57,15 @@ export function googleDeps(config: GoogleConfig, service: ServiceDefinition, log
   const who = `the ${service.name} service`;
   const projectId = config.GOOGLE_CLOUD_PROJECT;
   const firestore = once(() => new Firestore({ projectId, ignoreUndefinedProperties: true }));
-  const orderStore = once(() => new FirestoreOrderStore(firestore()));
+  // payment information is sealed before it reaches Firestore, under data keys wrapped by KMS (or, on the emulators,
+  // a local key file)
+  const cipher = once(() => {
+    const setting = keyEncryption(config, who);
+    return new FieldCipher(
+      'kms' in setting ? new KmsKeyEncryptionKey(createKmsClient(), setting.kms) : LocalKeyFile.lazy(setting.file),
+    );
+  });
+  const orderStore = once(() => new FirestoreOrderStore(firestore(), cipher()));
   const clock = once(() => new SystemClock());
   const tasks = once(
     () =>

@@ -18,6 +18,8 @@ import type {
   Page,
 } from '../../ports/order-store.ts';
 import type { Outbox, OutboxEntry } from '../../ports/outbox.ts';
+import { type FieldCipher, isSealed, type Sealed } from '../crypto/field-cipher.ts';
+import { joinRecord, type SealingPlan, splitRecord } from '../crypto/sealed-record.ts';
 import { hashedId, safeDocId, toData } from './firestore-docs.ts';
 
 /** The idempotency record as stored: doc id = sha256(customerId, key), so a client's key never shapes a path. */
@@ -38,6 +40,38 @@ interface OutboxDoc {
 /** Statuses `listOpen` returns: the non-terminal ones (see isTerminal in shared/domain/order.ts). */
 const OPEN_STATUSES = ['created', 'processing'] as const;
 
+/**
+ * What an order holds that identifies a payer or is free text from the app, an operator or the gateway: sealed with
+ * the order's data key before it reaches Firestore. Capture fields name what a gateway may report about the payer;
+ * those a capture does not carry are skipped. No query ever filters on any of them.
+ */
+export const ORDER_SEALING: SealingPlan = {
+  top: ['description', 'notes'],
+  inArrays: {
+    timeline: ['detail'],
+    refunds: ['reason', 'failureReason'],
+    captures: [
+      'contact',
+      'email',
+      'vpa',
+      'bankReference',
+      'bank',
+      'wallet',
+      'cardNetwork',
+      'cardLast4',
+      'card',
+      'errorCode',
+      'errorDescription',
+      'errorReason',
+      'raw',
+      'gatewayPayload',
+    ],
+  },
+};
+
+/** The order document as stored: the order without its sealed fields, and those fields in one envelope. */
+type OrderDoc = Record<string, unknown> & { readonly sealed: Sealed };
+
 /** Firestore caps a batched write at 500 operations. */
 const MAX_BATCH = 500;
 
@@ -45,7 +79,8 @@ const MAX_BATCH = 500;
  * Orders, idempotency records and the outbox in Firestore (Native mode).
  *
  * Collections (each optionally prefixed, so tests can share an emulator project):
- *   - `orders/{orderId}`: the Order as the domain shapes it. Order ids are random (`ord_` + 20 base62 chars, see
+ *   - `orders/{orderId}`: the Order as the domain shapes it, except that the fields ORDER_SEALING names are kept in
+ *     `sealed`, one AES-256-GCM envelope under the order's own data key (see shared/adapters/crypto/field-cipher.ts). Order ids are random (`ord_` + 20 base62 chars, see
  *     RandomIds), so writes spread over the key range: no monotonically increasing ids, no hot-spotted tablet.
  *     Times are the domain's ISO 8601 UTC strings, which sort lexically in time order.
  *   - `idempotency-keys/{sha256(customerId, key)}`: binds an Idempotency-Key to its request fingerprint and order.
@@ -62,6 +97,7 @@ export class FirestoreOrderStore implements OrderStore, Outbox {
 
   constructor(
     private readonly db: Firestore,
+    private readonly cipher: FieldCipher,
     prefix = '',
   ) {
     this.orders = db.collection(`${prefix}orders`);
@@ -73,6 +109,7 @@ export class FirestoreOrderStore implements OrderStore, Outbox {
     const idemRef = this.idempotency.doc(hashedId(idem.customerId, idem.key));
     const orderRef = this.orders.doc(order.id);
     const data = toData(order);
+    const doc = await this.seal(data, null);
     return this.db.runTransaction<CreateOrderResult>(async (tx) => {
       const existing = await tx.get(idemRef);
       if (existing.exists) {
@@ -80,10 +117,10 @@ export class FirestoreOrderStore implements OrderStore, Outbox {
         if (record.fingerprint !== idem.fingerprint) return { kind: 'conflict' };
         const found = await tx.get(this.orders.doc(record.orderId));
         if (!found.exists) throw new AppError('internal', 'idempotency record points at a missing order');
-        return { kind: 'existing', order: found.data() as Order };
+        return { kind: 'existing', order: await this.open(found.data()) };
       }
       // `create` (not `set`): a colliding order id fails the transaction instead of overwriting an order.
-      tx.create(orderRef, data);
+      tx.create(orderRef, doc);
       tx.create(idemRef, {
         customerId: idem.customerId,
         key: idem.key,
@@ -98,13 +135,13 @@ export class FirestoreOrderStore implements OrderStore, Outbox {
 
   async get(orderId: string): Promise<Order | null> {
     const snap = await this.orders.doc(orderId).get();
-    return snap.exists ? (snap.data() as Order) : null;
+    return snap.exists ? this.open(snap.data()) : null;
   }
 
   async findByGatewayOrderId(gatewayOrderId: string): Promise<Order | null> {
     const snap = await this.orders.where('gateway.orderId', '==', gatewayOrderId).limit(1).get();
     const doc = snap.docs[0];
-    return doc ? (doc.data() as Order) : null;
+    return doc ? this.open(doc.data()) : null;
   }
 
   async update(orderId: string, change: (order: Order) => OrderChange | null): Promise<Order | null> {
@@ -112,13 +149,14 @@ export class FirestoreOrderStore implements OrderStore, Outbox {
     return this.db.runTransaction(async (tx) => {
       const snap = await tx.get(ref);
       if (!snap.exists) return null;
-      const result = change(snap.data() as Order);
+      const stored = snap.data() as OrderDoc;
+      const result = change(await this.open(stored));
       if (!result) return null;
       if (result.order.id !== orderId) {
         throw new AppError('internal', `update of ${orderId} returned order ${result.order.id}`);
       }
       const data = toData(result.order);
-      tx.set(ref, data);
+      tx.set(ref, await this.seal(data, isSealed(stored.sealed) ? stored.sealed : null));
       this.writeEvents(tx, result.events);
       return toData(data);
     });
@@ -135,7 +173,7 @@ export class FirestoreOrderStore implements OrderStore, Outbox {
     q = q.orderBy('createdAt', 'desc').orderBy('id', 'desc');
     if (after) q = q.startAfter(after.createdAt, after.id);
     const snap = await q.limit(query.limit + 1).get();
-    const matching = snap.docs.map((d) => d.data() as Order);
+    const matching = await Promise.all(snap.docs.map((d) => this.open(d.data())));
     const items = matching.slice(0, query.limit);
     const last = items.at(-1);
     return { items, nextCursor: matching.length > query.limit && last ? encodeCursor(last) : null };
@@ -150,7 +188,7 @@ export class FirestoreOrderStore implements OrderStore, Outbox {
       .orderBy('id', 'asc')
       .limit(limit)
       .get();
-    return snap.docs.map((d) => d.data() as Order);
+    return Promise.all(snap.docs.map((d) => this.open(d.data())));
   }
 
   async pending(limit: number): Promise<readonly OutboxEntry[]> {
@@ -172,6 +210,20 @@ export class FirestoreOrderStore implements OrderStore, Outbox {
       for (const id of eventIds.slice(i, i + MAX_BATCH)) batch.delete(this.outbox.doc(safeDocId(id)));
       await batch.commit();
     }
+  }
+
+  /** The stored document: the order's sensitive fields sealed under its data key (`previous`'s, if it has one). */
+  private async seal(order: Order, previous: Sealed | null): Promise<OrderDoc> {
+    const { clear, secret } = splitRecord(order, ORDER_SEALING);
+    return { ...clear, sealed: await this.cipher.seal(secret, `orders/${order.id}`, previous) };
+  }
+
+  private async open(data: unknown): Promise<Order> {
+    const { sealed, ...clear } = data as OrderDoc;
+    // written before encryption existed: nothing to open
+    if (!isSealed(sealed)) return clear as unknown as Order;
+    const secret = await this.cipher.open<Record<string, unknown>>(sealed, `orders/${String(clear.id)}`);
+    return joinRecord<Order>(clear, secret, ORDER_SEALING);
   }
 
   private writeEvents(tx: Transaction, events: readonly PaymentEvent[]): void {
