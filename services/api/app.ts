@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { AppError } from '../../shared/domain/errors.ts';
 import { PAYMENT_STATUSES } from '../../shared/domain/payment-types.ts';
 import { customerAuth } from '../../shared/http/auth.ts';
+import { noCardDataInNotes, noCardNumber } from '../../shared/http/card-data.ts';
 import { MoneySchema, OrderId } from '../../shared/http/schemas.ts';
 import { createServiceApp } from '../../shared/http/service-app.ts';
 import { parseJsonBody, parseQuery, parseWith } from '../../shared/http/validate.ts';
@@ -17,12 +18,14 @@ import { checkoutView, orderView } from './views.ts';
 
 const CreateOrderBody = v.strictObject({
   ...MoneySchema.entries,
-  description: v.optional(v.pipe(v.string(), v.maxLength(255))),
+  // card data is never taken: the gateway's checkout collects it (PCI DSS scope stays with the gateway)
+  description: v.optional(v.pipe(v.string(), v.maxLength(255), noCardNumber)),
   // Razorpay's own limits on notes: at most 15 keys, values up to 256 characters
   notes: v.optional(
     v.pipe(
       v.record(v.pipe(v.string(), v.minLength(1), v.maxLength(40)), v.pipe(v.string(), v.maxLength(256))),
       v.check((notes) => Object.keys(notes).length <= 15, 'at most 15 notes'),
+      noCardDataInNotes,
     ),
   ),
 });

@@ -3,6 +3,7 @@ import * as v from 'valibot';
 import { AppError } from '../../shared/domain/errors.ts';
 import { MAX_AMOUNT } from '../../shared/domain/money.ts';
 import { operatorAuth } from '../../shared/http/auth.ts';
+import { noCardNumber } from '../../shared/http/card-data.ts';
 import type { AppEnv } from '../../shared/http/env.ts';
 import { OrderId } from '../../shared/http/schemas.ts';
 import { parseJsonBody, parseQuery, parseWith } from '../../shared/http/validate.ts';
@@ -17,7 +18,7 @@ const RefundBody = v.strictObject({
   amount: v.optional(
     v.pipe(v.number(), v.integer('amount must be an integer number of paise'), v.minValue(1), v.maxValue(MAX_AMOUNT)),
   ),
-  reason: v.pipe(v.string(), v.trim(), v.minLength(1, 'say why'), v.maxLength(255)),
+  reason: v.pipe(v.string(), v.trim(), v.minLength(1, 'say why'), v.maxLength(255), noCardNumber),
 });
 
 const DeliveriesQuery = v.strictObject({
