@@ -89,7 +89,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
   service({
     name: 'webhooks',
     description: 'gateway webhooks, signature-checked, applied through the state machine',
-    needs: ['gateway', 'orders', 'outbox', 'bus', 'inbox', 'clock'],
+    needs: ['gateway', 'orders', 'outbox', 'bus', 'inbox', 'clock', 'settings'],
     createApp: createWebhooksApp,
     publicPaths: ['/webhooks/*'],
     receivesTasks: [],

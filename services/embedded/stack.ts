@@ -199,6 +199,7 @@ export async function createEmbeddedStack(options: EmbeddedOptions): Promise<Emb
       refundCheckIntervalSeconds: options.refundCheckIntervalSeconds ?? defaults.REFUND_CHECK_INTERVAL_SECONDS,
       maxTransientAttempts: options.maxTransientAttempts ?? defaults.MAX_TRANSIENT_ATTEMPTS,
       appWebhook,
+      webhookToleranceSeconds: defaults.WEBHOOK_TOLERANCE_SECONDS,
     },
     accounts: options.accounts ?? new MemoryAccountStore(),
     attempts: new MemoryAttemptCounter(),

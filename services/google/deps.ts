@@ -108,6 +108,7 @@ export function googleDeps(config: GoogleConfig, service: ServiceDefinition, log
         keyId: keys.RAZORPAY_KEY_ID,
         keySecret: keys.RAZORPAY_KEY_SECRET,
         webhookSecret: keys.RAZORPAY_WEBHOOK_SECRET,
+        previousWebhookSecret: config.RAZORPAY_WEBHOOK_SECRET_PREVIOUS ?? null,
         baseUrl: config.RAZORPAY_BASE_URL,
         checkoutUrlBase: config.CHECKOUT_URL_BASE ?? null,
       });
@@ -122,6 +123,7 @@ export function googleDeps(config: GoogleConfig, service: ServiceDefinition, log
       refundCheckIntervalSeconds: config.REFUND_CHECK_INTERVAL_SECONDS,
       maxTransientAttempts: config.MAX_TRANSIENT_ATTEMPTS,
       appWebhook,
+      webhookToleranceSeconds: config.WEBHOOK_TOLERANCE_SECONDS,
     }),
     accounts: () => new FirestoreAccountStore(firestore()),
     attempts: () => new FirestoreAttemptCounter(firestore()),
@@ -146,6 +148,8 @@ export function googleDeps(config: GoogleConfig, service: ServiceDefinition, log
         keys: createRemoteJWKSet(new URL(auth.AUTH_JWKS_URL)),
         issuer: auth.AUTH_ISSUER,
         audience: auth.AUTH_AUDIENCE,
+        maxLifetimeSeconds: config.TOKEN_MAX_LIFETIME_SECONDS,
+        clockSkewSeconds: config.TOKEN_CLOCK_SKEW_SECONDS,
       });
     },
     pushTokens: () =>
@@ -156,6 +160,8 @@ export function googleDeps(config: GoogleConfig, service: ServiceDefinition, log
             issuer: config.PUSH_OIDC_ISSUER,
             audience: config.PUSH_OIDC_AUDIENCE,
             email: config.PUSH_SERVICE_ACCOUNT,
+            maxLifetimeSeconds: config.TOKEN_MAX_LIFETIME_SECONDS,
+            clockSkewSeconds: config.TOKEN_CLOCK_SKEW_SECONDS,
           }),
   };
   const deps: Record<string, unknown> = { logger };

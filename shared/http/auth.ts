@@ -16,18 +16,37 @@ export interface JwtVerifierOptions {
   readonly audience: string;
   /** For service-to-service tokens: the service account the token must name (`email` claim). */
   readonly email?: string;
+  /** The longest lifetime (`exp - iat`) accepted: a token minted to live for weeks is refused. Default 24 h. */
+  readonly maxLifetimeSeconds?: number;
+  /** Clock skew allowed on `exp`, `nbf` and `iat` between the issuer and us. Default 30 s. */
+  readonly clockSkewSeconds?: number;
 }
 
-/** Verifies JWTs against a JWKS (jose's `createRemoteJWKSet` for Google or any OIDC issuer, local for tests). */
+/** Defaults of JwtVerifierOptions, as shared/config.ts's TOKEN_MAX_LIFETIME_SECONDS and TOKEN_CLOCK_SKEW_SECONDS. */
+export const TOKEN_DEFAULTS = { maxLifetimeSeconds: 86_400, clockSkewSeconds: 30 } as const;
+
+/**
+ * Verifies JWTs against a JWKS (jose's `createRemoteJWKSet` for Google or any OIDC issuer, local for tests): the
+ * signature, issuer and audience, and that the token says who it is (`sub`), when it was issued (`iat`) and when it
+ * expires (`exp`), lives no longer than the maximum lifetime and was not issued in the future. A token without `exp`
+ * would be a password that never expires.
+ */
 export function jwtVerifier(options: JwtVerifierOptions): TokenVerifier {
+  const maxLifetime = options.maxLifetimeSeconds ?? TOKEN_DEFAULTS.maxLifetimeSeconds;
+  const skew = options.clockSkewSeconds ?? TOKEN_DEFAULTS.clockSkewSeconds;
   return {
     async verify(token) {
       const { payload } = await jwtVerify(token, options.keys, {
         issuer: options.issuer,
         audience: options.audience,
         algorithms: ['RS256', 'ES256'],
-        clockTolerance: 30,
+        clockTolerance: skew,
+        requiredClaims: ['exp', 'iat', 'sub'],
+        maxTokenAge: maxLifetime + skew,
       });
+      const { exp, iat } = payload as { exp: number; iat: number };
+      if (exp - iat > maxLifetime) throw new Error('token lives longer than the maximum lifetime');
+      if (iat > Date.now() / 1000 + skew) throw new Error('token issued in the future');
       if (options.email !== undefined && (payload.email !== options.email || payload.email_verified === false)) {
         throw new Error('token names another service account');
       }
