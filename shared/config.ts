@@ -270,6 +270,21 @@ export function keyEncryption(config: Config, who: string): KeyEncryptionSetting
   );
 }
 
+/** The public API's abuse limits, as the services take them. */
+export function abuseLimits(config: Config): {
+  ipPerMinute: number;
+  customerPerMinute: number;
+  operatorPerMinute: number;
+  maxOpenOrdersPerCustomer: number;
+} {
+  return {
+    ipPerMinute: config.RATE_LIMIT_IP_PER_MINUTE,
+    customerPerMinute: config.RATE_LIMIT_CUSTOMER_PER_MINUTE,
+    operatorPerMinute: config.RATE_LIMIT_OPERATOR_PER_MINUTE,
+    maxOpenOrdersPerCustomer: config.MAX_OPEN_ORDERS_PER_CUSTOMER,
+  };
+}
+
 /** The URL of a service that receives tasks, from SERVICE_URLS. */
 export function serviceUrl(config: Config, service: string, who: string): string {
   const found = config.SERVICE_URLS.get(service);

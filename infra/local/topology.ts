@@ -257,6 +257,7 @@ export async function startLocalTopology(options: TopologyOptions): Promise<Topo
 
     const dev = createDevRoutes(issuer);
     const front = createFrontDoor({
+      logger,
       forward: (service, request) => {
         const incoming = new URL(request.url);
         return proxy(`${url(ports.get(service.name)!)}${incoming.pathname}${incoming.search}`, { raw: request });

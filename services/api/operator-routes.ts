@@ -1,10 +1,12 @@
 import { Hono } from 'hono';
+import { every } from 'hono/combine';
 import * as v from 'valibot';
 import { AppError } from '../../shared/domain/errors.ts';
 import { MAX_AMOUNT } from '../../shared/domain/money.ts';
 import { operatorAuth } from '../../shared/http/auth.ts';
 import { noCardNumber } from '../../shared/http/card-data.ts';
 import type { AppEnv } from '../../shared/http/env.ts';
+import { DEFAULT_LIMITS, rateLimit } from '../../shared/http/rate-limits.ts';
 import { OrderId } from '../../shared/http/schemas.ts';
 import { parseJsonBody, parseQuery, parseWith } from '../../shared/http/validate.ts';
 import { listDeliveries } from '../../shared/use-cases/deliver-notification.ts';
@@ -39,8 +41,14 @@ function orderIdParam(id: string): string {
  */
 export function createOperatorApp(deps: ApiDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const anyOperator = operatorAuth(deps.operatorKeys, ['support', 'finance']);
-  const finance = operatorAuth(deps.operatorKeys, ['finance']);
+  // per operator key, counted after the key is known to be valid (guessing keys is what the per-IP limits stop)
+  const perKey = rateLimit(
+    'per operator key',
+    (deps.limits ?? DEFAULT_LIMITS).operatorPerMinute,
+    (c) => c.get('operator').keyId,
+  );
+  const anyOperator = every(operatorAuth(deps.operatorKeys, ['support', 'finance']), perKey);
+  const finance = every(operatorAuth(deps.operatorKeys, ['finance']), perKey);
 
   app.post('/v1/orders/:id/refunds', finance, async (c) => {
     const orderId = orderIdParam(c.req.param('id'));
