@@ -149,6 +149,9 @@ const Common = {
   RATE_LIMIT_CUSTOMER_PER_MINUTE: int(120, 1),
   RATE_LIMIT_IP_PER_MINUTE: int(600, 1),
   RATE_LIMIT_OPERATOR_PER_MINUTE: int(120, 1),
+  // Requests refused as unauthenticated per client IP and minute; past it every request from that IP gets 429 until
+  // the minute is over (token and operator key guessing).
+  RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: int(30, 1),
   // Orders a customer may have open (created or processing) at once; one more is refused with 429.
   MAX_OPEN_ORDERS_PER_CUSTOMER: int(20, 1),
   // Browser origins allowed to call the public API (CORS), comma separated; none by default.
@@ -275,12 +278,14 @@ export function abuseLimits(config: Config): {
   ipPerMinute: number;
   customerPerMinute: number;
   operatorPerMinute: number;
+  authFailuresPerMinute: number;
   maxOpenOrdersPerCustomer: number;
 } {
   return {
     ipPerMinute: config.RATE_LIMIT_IP_PER_MINUTE,
     customerPerMinute: config.RATE_LIMIT_CUSTOMER_PER_MINUTE,
     operatorPerMinute: config.RATE_LIMIT_OPERATOR_PER_MINUTE,
+    authFailuresPerMinute: config.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE,
     maxOpenOrdersPerCustomer: config.MAX_OPEN_ORDERS_PER_CUSTOMER,
   };
 }

@@ -5,7 +5,7 @@ import { AppError } from '../../shared/domain/errors.ts';
 import { PAYMENT_STATUSES } from '../../shared/domain/payment-types.ts';
 import { customerAuth } from '../../shared/http/auth.ts';
 import { noCardDataInNotes, noCardNumber } from '../../shared/http/card-data.ts';
-import { AUTH_FAILURES_PER_MINUTE, clientIp, DEFAULT_LIMITS, rateLimit } from '../../shared/http/rate-limits.ts';
+import { clientIp, DEFAULT_LIMITS, rateLimit } from '../../shared/http/rate-limits.ts';
 import { MoneySchema, OrderId } from '../../shared/http/schemas.ts';
 import { createServiceApp } from '../../shared/http/service-app.ts';
 import { parseJsonBody, parseQuery, parseWith } from '../../shared/http/validate.ts';
@@ -81,7 +81,7 @@ export function createApp(deps: ApiDeps) {
   app.use('/v1/*', rateLimit('from one address', limits.ipPerMinute, clientIp));
   app.use(
     '/v1/*',
-    rateLimit('refused as unauthenticated from one address', AUTH_FAILURES_PER_MINUTE, clientIp, {
+    rateLimit('refused as unauthenticated from one address', limits.authFailuresPerMinute, clientIp, {
       failuresOnly: true,
     }),
   );

@@ -8,6 +8,8 @@ export interface AbuseLimits {
   readonly ipPerMinute: number;
   readonly customerPerMinute: number;
   readonly operatorPerMinute: number;
+  /** Requests refused as unauthenticated (401) per client IP: past it, every request from it waits (key guessing). */
+  readonly authFailuresPerMinute: number;
   /** Orders a customer may hold open (created or processing) at once. */
   readonly maxOpenOrdersPerCustomer: number;
 }
@@ -17,6 +19,7 @@ export const DEFAULT_LIMITS: AbuseLimits = {
   ipPerMinute: 600,
   customerPerMinute: 120,
   operatorPerMinute: 120,
+  authFailuresPerMinute: 30,
   maxOpenOrdersPerCustomer: 20,
 };
 
@@ -64,6 +67,3 @@ export function rateLimit(
     },
   });
 }
-
-/** Failed authentications allowed per client IP and minute before every request from it is refused for a while. */
-export const AUTH_FAILURES_PER_MINUTE = 20;
