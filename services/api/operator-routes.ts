@@ -36,7 +36,8 @@ function orderIdParam(id: string): string {
 }
 
 /**
- * Operator endpoints, a sub-app of the api service, by API key and role: refunds (finance), any order and the
+ * Operator endpoints, a sub-app of the api service, by API key and role: refunds and closing or reopening an account
+ * (finance: both change money), any order and the
  * deliveries (support, finance). Errors and unknown paths fall through to the api's own handlers.
  */
 export function createOperatorApp(deps: ApiDeps): Hono<AppEnv> {
@@ -77,14 +78,14 @@ export function createOperatorApp(deps: ApiDeps): Hono<AppEnv> {
     });
   });
 
-  app.post('/v1/ops/accounts/:customerId/close', anyOperator, async (c) => {
+  app.post('/v1/ops/accounts/:customerId/close', finance, async (c) => {
     const customerId = parseWith(CustomerIdParam, c.req.param('customerId'), 'customer id');
     return c.json(
       await setAccountStatus(customerId, 'closed', c.get('operator'), { ...deps, logger: c.get('logger') }),
     );
   });
 
-  app.post('/v1/ops/accounts/:customerId/reopen', anyOperator, async (c) => {
+  app.post('/v1/ops/accounts/:customerId/reopen', finance, async (c) => {
     const customerId = parseWith(CustomerIdParam, c.req.param('customerId'), 'customer id');
     return c.json(await setAccountStatus(customerId, 'open', c.get('operator'), { ...deps, logger: c.get('logger') }));
   });
