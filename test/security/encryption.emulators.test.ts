@@ -107,6 +107,11 @@ emulatorSuite('firestore', () => {
     const raw = JSON.stringify(before);
     for (const [what, value] of Object.entries(SECRETS)) t.false(raw.includes(value), `${what} appears in clear`);
     for (const fragment of ['priya.sharma', '9876543210', '50100234567890']) t.false(raw.includes(fragment));
+    const idempotency = before.find((d) => d.path.startsWith('idempotency-keys/'))?.data;
+    t.true(
+      (idempotency?.expiresAt as { toDate?: () => Date } | undefined)?.toDate?.() instanceof Date,
+      'the idempotency record carries expiresAt as a Timestamp, for the TTL policy',
+    );
     const sealedBefore = before.find((d) => d.path === `orders/${order.id}`)?.data.sealed as Record<string, string>;
     t.is(sealedBefore.kv, 'v1');
     t.is((await stat(keyFile)).mode & 0o777, 0o600, 'the key file is readable by its owner only');

@@ -21,6 +21,7 @@ import type { Outbox, OutboxEntry } from '../../ports/outbox.ts';
 import { type FieldCipher, isSealed, type Sealed } from '../crypto/field-cipher.ts';
 import { joinRecord, type SealingPlan, splitRecord } from '../crypto/sealed-record.ts';
 import { hashedId, safeDocId, toData } from './firestore-docs.ts';
+import { expiresAt } from './retention.ts';
 
 /** The idempotency record as stored: doc id = sha256(customerId, key), so a client's key never shapes a path. */
 interface IdempotencyDoc {
@@ -29,6 +30,8 @@ interface IdempotencyDoc {
   readonly fingerprint: string;
   readonly orderId: string;
   readonly createdAt: string;
+  /** Firestore's TTL policy deletes the record after this (see retention.ts). */
+  readonly expiresAt: Date;
 }
 
 /** Outbox doc: id = the event id (deterministic), so writing the same event again is harmless. */
@@ -127,6 +130,7 @@ export class FirestoreOrderStore implements OrderStore, Outbox {
         fingerprint: idem.fingerprint,
         orderId: order.id,
         createdAt: order.createdAt,
+        expiresAt: expiresAt('idempotency-keys', order.createdAt),
       } satisfies IdempotencyDoc);
       this.writeEvents(tx, events);
       return { kind: 'created', order: toData(data) };
