@@ -1,4 +1,3 @@
-import { KeyManagementServiceClient } from '@google-cloud/kms';
 import type { KeyEncryptionKey, WrappedKey } from '../../ports/key-encryption-key.ts';
 
 /** The two calls of `@google-cloud/kms`'s KeyManagementServiceClient this adapter makes (a fake in tests). */
@@ -45,7 +44,18 @@ export class KmsKeyEncryptionKey implements KeyEncryptionKey {
   }
 }
 
-/** The real client; it finds credentials the usual way (the Cloud Run service account). */
+/**
+ * The real client; it finds credentials the usual way (the Cloud Run service account). The library is loaded on first
+ * use: a process that never wraps a key (the local key file, a service without orders) never pays for loading it.
+ */
 export function createKmsClient(): KmsClient {
-  return new KeyManagementServiceClient() as unknown as KmsClient;
+  let client: Promise<KmsClient> | null = null;
+  const real = () => {
+    client ??= import('@google-cloud/kms').then((kms) => new kms.KeyManagementServiceClient() as unknown as KmsClient);
+    return client;
+  };
+  return {
+    encrypt: async (request) => (await real()).encrypt(request),
+    decrypt: async (request) => (await real()).decrypt(request),
+  };
 }
