@@ -499,7 +499,7 @@ test('every attack on the running embedded stack is refused, and none writes any
     'flood',
     'unpaid orders past the open-order cap',
     async () => capped ?? new Response(null, { status: 201 }),
-    statusIs(429),
+    statusIs(409),
   );
   t.is(created, 20, 'exactly the cap was created');
   t.is((await stack.deps.orders.list({ customerId: 'cust_eve', limit: 100 })).items.length, 20);
