@@ -53,6 +53,10 @@ const Common = {
   STATUS_CHECK_INTERVAL_SECONDS: int(900, 1),
   // Seconds after creation at which an unpaid order expires.
   PAYMENT_MAX_AGE_SECONDS: int(172_800, 1),
+  // Age (seconds) after which an unpaid order's checks back off: until then every STATUS_CHECK_INTERVAL_SECONDS (the
+  // 15-minute promise), after it each gap grows with the order's age up to 4 h, and one check lands at expiry. The
+  // default, 2 h, cuts an abandoned order's 192 checks over 48 h to about 24; 0 never backs off.
+  STATUS_CHECK_BACKOFF_AFTER_SECONDS: int(7200, 0),
   // Seconds between two checks of a refund the gateway still has pending.
   REFUND_CHECK_INTERVAL_SECONDS: int(900, 1),
   // Failed attempts (across redeliveries) after which a transient failure, e.g. crediting an account, is permanent.
@@ -71,6 +75,9 @@ const Common = {
     v.transform((s) => LOWER_SEVERITIES[s] ?? s),
     v.picklist(SEVERITIES, 'LOG_LEVEL: one of DEBUG, INFO, WARNING, ERROR (or debug, info, warn, error)'),
   ),
+  // How log lines look: `json` (one Cloud Logging object per line) or `pretty` (one short line per event, for
+  // people at a terminal). Unset: pretty when stdout is a terminal, JSON otherwise (Cloud Run, pipes, files).
+  LOG_FORMAT: v.optional(v.picklist(['json', 'pretty'], 'LOG_FORMAT: json or pretty')),
   // Cron schedule (unix-cron, in SCHEDULER_TIME_ZONE) of the Cloud Scheduler job that republishes events whose
   // publish failed after commit. Each commit publishes at once; the sweep only catches what a crash left behind.
   OUTBOX_SWEEP_SCHEDULE: v.optional(text, '* * * * *'),

@@ -1,5 +1,5 @@
 import { walkthrough } from '../../services/dev/walkthrough.ts';
-import { JsonLogger } from '../../shared/adapters/logging/json-logger.ts';
+import { consoleLogger } from '../../shared/adapters/logging/pretty-logger.ts';
 import { ConfigError, loadConfig } from '../../shared/config.ts';
 import { startLocalTopology } from './topology.ts';
 
@@ -11,7 +11,7 @@ try {
   console.error(error instanceof ConfigError ? error.message : String(error));
   process.exit(1);
 }
-const logger = new JsonLogger(config.LOG_LEVEL);
+const logger = consoleLogger(config.LOG_FORMAT, config.LOG_LEVEL);
 let stopping = false;
 let stopTopology: (() => Promise<void>) | null = null;
 async function shutdown(signal: string) {

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { embeddedHarness } from '../../test/e2e/embedded-harness.ts';
-import { client } from '../../test/e2e/harness.ts';
+import { client, pay } from '../../test/e2e/harness.ts';
 
 const BAD_CREATES: [string, string | undefined, string, number, string][] = [
   ['malformed JSON', 'k1', '{"amount": 100,', 400, 'malformed-json'],
@@ -166,5 +166,50 @@ test('logs: structured, and no token, signature or secret ever appears in them',
   for (const secret of [token, signature, h.razorpay.keySecret, h.razorpay.webhookSecret]) {
     t.false(all.includes(secret));
   }
+  await h.close();
+});
+
+test('confirm after the webhook already settled it → 202 succeeded; the refused step is logged at INFO, never WARNING', async (t) => {
+  const h = await embeddedHarness();
+  const c = await client(h);
+  const order = await c.createOrder();
+  const paid = await pay(h, order.checkout.gatewayOrderId);
+  await h.settle();
+  const res = await c.call('POST', `/v1/orders/${order.id}/confirm`, {
+    razorpay_order_id: order.checkout.gatewayOrderId,
+    razorpay_payment_id: paid.paymentId,
+    razorpay_signature: paid.signature,
+  });
+  t.is(res.status, 202);
+  t.like(await res.json(), { status: 'succeeded' });
+  const refused = h.logger.lines.filter((l) => l.message.startsWith('transition refused'));
+  t.true(refused.length > 0);
+  t.deepEqual([...new Set(refused.map((l) => l.severity))], ['INFO']);
+  await h.close();
+});
+
+test('errors: one plain message per invalid field, by path; a missing header is `header: Idempotency-Key`', async (t) => {
+  const h = await embeddedHarness();
+  const c = await client(h);
+  const noKey = await c.call('POST', '/v1/orders', { amount: 49_900, currency: 'INR' });
+  t.is(noKey.status, 400);
+  const missing = (await noKey.json()) as { detail: string; errors: { path: string; message: string }[] };
+  t.is(missing.errors.length, 1);
+  t.like(missing.errors[0], { path: 'header: Idempotency-Key' });
+  t.regex(missing.errors[0]!.message, /^is required/);
+
+  const res = await c.call('POST', '/v1/orders', { amount: 1.5, currency: 'USD', tip: 5 }, { 'idempotency-key': 'k' });
+  const problem = (await res.json()) as { detail: string; errors: { path: string; message: string }[] };
+  t.deepEqual(problem.errors, [
+    { path: 'amount', message: 'must be a whole number of paise' },
+    { path: 'currency', message: 'must be one of INR' },
+    { path: 'tip', message: 'is not a field of this request; remove it' },
+  ]);
+  t.notRegex(problem.detail, /Expected|never|received/);
+
+  const query = (await (await c.call('GET', '/v1/orders?limit=abc&from=yesterday')).json()) as {
+    errors: { path: string }[];
+  };
+  t.deepEqual(query.errors.map((e) => e.path).sort(), ['query: from', 'query: limit']);
   await h.close();
 });

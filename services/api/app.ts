@@ -1,56 +1,33 @@
 import { every } from 'hono/combine';
 import { cors } from 'hono/cors';
+import { streamSSE } from 'hono/streaming';
 import * as v from 'valibot';
 import { AppError } from '../../shared/domain/errors.ts';
-import { PAYMENT_STATUSES } from '../../shared/domain/payment-types.ts';
 import { customerAuth } from '../../shared/http/auth.ts';
-import { noCardDataInNotes, noCardNumber } from '../../shared/http/card-data.ts';
 import { clientIp, DEFAULT_LIMITS, rateLimit } from '../../shared/http/rate-limits.ts';
-import { MoneySchema, OrderId } from '../../shared/http/schemas.ts';
+import { OrderId } from '../../shared/http/schemas.ts';
 import { createServiceApp } from '../../shared/http/service-app.ts';
-import { parseJsonBody, parseQuery, parseWith } from '../../shared/http/validate.ts';
+import { parseHeader, parseJsonBody, parseQuery } from '../../shared/http/validate.ts';
 import { confirmPayment } from '../../shared/use-cases/confirm-payment.ts';
 import { createOrder } from '../../shared/use-cases/create-order.ts';
 import { getCustomerOrder, listCustomerOrders } from '../../shared/use-cases/customer-orders.ts';
+import { followCustomerOrder, type OrderStreamEvent } from '../../shared/use-cases/follow-order.ts';
 import { listNotifications } from '../../shared/use-cases/notify-customer.ts';
 import { checkOpenOrderCap } from '../../shared/use-cases/open-order-cap.ts';
 import { getAccount, listAccountEntries } from '../../shared/use-cases/settle-account.ts';
 import type { ApiDeps } from './deps.ts';
+import { docsPage } from './docs-page.ts';
+import { openApiDocument } from './openapi.ts';
 import { createOperatorApp } from './operator-routes.ts';
-import { IdempotencyKey } from './schemas.ts';
+import { ConfirmBody, CreateOrderBody, FeedQuery, IdempotencyKey, LastEventId, ListQuery } from './schemas.ts';
 import { checkoutView, orderView } from './views.ts';
 
-const CreateOrderBody = v.strictObject({
-  ...MoneySchema.entries,
-  // card data is never taken: the gateway's checkout collects it (PCI DSS scope stays with the gateway)
-  description: v.optional(v.pipe(v.string(), v.maxLength(255), noCardNumber)),
-  // Razorpay's own limits on notes: at most 15 keys, values up to 256 characters
-  notes: v.optional(
-    v.pipe(
-      v.record(v.pipe(v.string(), v.minLength(1), v.maxLength(40)), v.pipe(v.string(), v.maxLength(256))),
-      v.check((notes) => Object.keys(notes).length <= 15, 'at most 15 notes'),
-      noCardDataInNotes,
-    ),
-  ),
-});
+/** A comment line on an idle stream, so proxies and the client know it is alive. */
+export const STREAM_HEARTBEAT_MS = 15_000;
 
-const ConfirmBody = v.strictObject({
-  paymentId: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_]{1,64}$/, 'not a payment id')),
-  signature: v.pipe(v.string(), v.regex(/^[0-9a-fA-F]{1,128}$/, 'not a hex signature')),
-});
-
-const Limit = v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(100)), '20');
-const Cursor = v.optional(v.pipe(v.string(), v.maxLength(512)));
-
-const ListQuery = v.strictObject({
-  status: v.optional(v.picklist(PAYMENT_STATUSES)),
-  from: v.optional(v.pipe(v.string(), v.isoTimestamp('from: an ISO 8601 timestamp'))),
-  to: v.optional(v.pipe(v.string(), v.isoTimestamp('to: an ISO 8601 timestamp'))),
-  limit: Limit,
-  cursor: Cursor,
-});
-
-const FeedQuery = v.strictObject({ limit: Limit, cursor: Cursor });
+function streamMessage(event: OrderStreamEvent) {
+  return { id: String(event.id), event: 'status', data: JSON.stringify(event) };
+}
 
 function orderIdParam(id: string): string {
   if (!v.is(OrderId, id)) throw new AppError('not-found', `no order ${id}`);
@@ -70,7 +47,7 @@ export function createApp(deps: ApiDeps) {
       '/v1/*',
       cors({
         origin: (origin) => (origins.includes(origin) ? origin : null),
-        allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'],
+        allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Last-Event-ID', 'X-Request-Id'],
         allowMethods: ['GET', 'POST'],
         exposeHeaders: ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed'],
         maxAge: 600,
@@ -92,8 +69,12 @@ export function createApp(deps: ApiDeps) {
   );
   app.route('/', createOperatorApp(deps));
 
+  // the reference: generated from the schemas the routes validate with (services/api/openapi.ts)
+  app.get('/openapi.json', (c) => c.json(openApiDocument()));
+  app.get('/docs', (c) => c.html(docsPage('/openapi.json')));
+
   app.post('/v1/orders', customer, async (c) => {
-    const idempotencyKey = parseWith(IdempotencyKey, c.req.header('idempotency-key'), 'Idempotency-Key header');
+    const idempotencyKey = parseHeader(c, 'Idempotency-Key', IdempotencyKey);
     const body = await parseJsonBody(c, CreateOrderBody);
     await checkOpenOrderCap(c.get('customerId'), limits.maxOpenOrdersPerCustomer, deps);
     const result = await createOrder(
@@ -134,8 +115,45 @@ export function createApp(deps: ApiDeps) {
   app.post('/v1/orders/:id/confirm', customer, async (c) => {
     const orderId = orderIdParam(c.req.param('id'));
     const body = await parseJsonBody(c, ConfirmBody);
-    const order = await confirmPayment(c.get('customerId'), orderId, body, { ...deps, logger: c.get('logger') });
+    // the check on ConfirmBody guarantees one complete form or the other
+    const callback = {
+      ...(body.razorpay_order_id !== undefined ? { gatewayOrderId: body.razorpay_order_id } : {}),
+      paymentId: (body.razorpay_payment_id ?? body.paymentId)!,
+      signature: (body.razorpay_signature ?? body.signature)!,
+    };
+    const order = await confirmPayment(c.get('customerId'), orderId, callback, { ...deps, logger: c.get('logger') });
     return c.json(orderView(order), 202);
+  });
+
+  app.get('/v1/orders/:id/stream', customer, async (c) => {
+    const orderId = orderIdParam(c.req.param('id'));
+    const after = parseHeader(c, 'Last-Event-ID', LastEventId) ?? null;
+    const live = await followCustomerOrder(c.get('customerId'), orderId, after, deps);
+    // 204 tells an EventSource to stop reconnecting: the client already has the final status
+    if (live.initial.length === 0 && live.finished) return c.body(null, 204);
+    c.header('cache-control', 'no-store');
+    // Cloud Run and nginx-style proxies would otherwise buffer the stream
+    c.header('x-accel-buffering', 'no');
+    return streamSSE(c, async (stream) => {
+      const stop = new AbortController();
+      stream.onAbort(() => stop.abort());
+      const heartbeat = setInterval(
+        () => void stream.write(': heartbeat\n\n'),
+        deps.streamHeartbeatMs ?? STREAM_HEARTBEAT_MS,
+      );
+      try {
+        // how long a client waits before it reconnects (with Last-Event-ID) after the connection drops
+        await stream.write('retry: 3000\n\n');
+        for (const event of live.initial) await stream.writeSSE(streamMessage(event));
+        if (live.finished) return;
+        for await (const event of live.follow(stop.signal)) await stream.writeSSE(streamMessage(event));
+      } catch (error) {
+        c.get('logger').log('WARNING', 'order stream ended early', { orderId, error });
+      } finally {
+        clearInterval(heartbeat);
+        stop.abort();
+      }
+    });
   });
 
   app.get('/v1/account', customer, async (c) => c.json(await getAccount(c.get('customerId'), deps)));

@@ -6,6 +6,7 @@ import type { Deps } from '../../shared/use-cases/deps.ts';
 export type ApiDeps = Pick<
   Deps,
   | 'orders'
+  | 'orderChanges'
   | 'outbox'
   | 'bus'
   | 'tasks'
@@ -14,6 +15,8 @@ export type ApiDeps = Pick<
   | 'accounts'
   | 'deliveries'
   | 'operatorKeys'
+  | 'audit'
+  | 'webhookIssues'
   | 'clock'
   | 'ids'
   | 'settings'
@@ -23,4 +26,6 @@ export type ApiDeps = Pick<
   readonly bodyLimitBytes: number;
   readonly limits?: AbuseLimits;
   readonly corsOrigins?: readonly string[];
+  /** Milliseconds between heartbeat comments on an idle order stream (default STREAM_HEARTBEAT_MS, 15 s). */
+  readonly streamHeartbeatMs?: number;
 };

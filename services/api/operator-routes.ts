@@ -1,34 +1,35 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { every } from 'hono/combine';
 import * as v from 'valibot';
 import { AppError } from '../../shared/domain/errors.ts';
-import { MAX_AMOUNT } from '../../shared/domain/money.ts';
+import type { Actor, OperatorAction } from '../../shared/domain/permissions.ts';
 import { operatorAuth } from '../../shared/http/auth.ts';
-import { noCardNumber } from '../../shared/http/card-data.ts';
 import type { AppEnv } from '../../shared/http/env.ts';
 import { DEFAULT_LIMITS, rateLimit } from '../../shared/http/rate-limits.ts';
 import { OrderId } from '../../shared/http/schemas.ts';
-import { parseJsonBody, parseQuery, parseWith } from '../../shared/http/validate.ts';
+import {
+  parseHeader,
+  parseJsonBody,
+  parseOptionalJsonBody,
+  parseParam,
+  parseQuery,
+} from '../../shared/http/validate.ts';
 import { listDeliveries } from '../../shared/use-cases/deliver-notification.ts';
+import { listAuditLog } from '../../shared/use-cases/list-audit-log.ts';
+import { listWebhookIssues } from '../../shared/use-cases/list-webhook-issues.ts';
 import { refundOrder } from '../../shared/use-cases/refund-order.ts';
 import { setAccountStatus } from '../../shared/use-cases/settle-account.ts';
 import type { ApiDeps } from './deps.ts';
-import { IdempotencyKey } from './schemas.ts';
+import {
+  AuditQuery,
+  CustomerIdParam,
+  DeliveriesQuery,
+  IdempotencyKey,
+  IssuesQuery,
+  ReasonBody,
+  RefundBody,
+} from './schemas.ts';
 import { orderView } from './views.ts';
-
-const RefundBody = v.strictObject({
-  amount: v.optional(
-    v.pipe(v.number(), v.integer('amount must be an integer number of paise'), v.minValue(1), v.maxValue(MAX_AMOUNT)),
-  ),
-  reason: v.pipe(v.string(), v.trim(), v.minLength(1, 'say why'), v.maxLength(255), noCardNumber),
-});
-
-const DeliveriesQuery = v.strictObject({
-  orderId: v.optional(OrderId),
-  limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(100)), '50'),
-});
-
-const CustomerIdParam = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/, 'not a customer id'));
 
 function orderIdParam(id: string): string {
   if (!v.is(OrderId, id)) throw new AppError('not-found', `no order ${id}`);
@@ -36,9 +37,9 @@ function orderIdParam(id: string): string {
 }
 
 /**
- * Operator endpoints, a sub-app of the api service, by API key and role: refunds and closing or reopening an account
- * (finance: both change money), any order and the
- * deliveries (support, finance). Errors and unknown paths fall through to the api's own handlers.
+ * Operator endpoints, a sub-app of the api service, by API key: each route names its action, and the permission table
+ * (shared/domain/permissions.ts) says which roles may take it. Errors and unknown paths fall through to the api's own
+ * handlers.
  */
 export function createOperatorApp(deps: ApiDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -48,46 +49,70 @@ export function createOperatorApp(deps: ApiDeps): Hono<AppEnv> {
     (deps.limits ?? DEFAULT_LIMITS).operatorPerMinute,
     (c) => c.get('operator').keyId,
   );
-  const anyOperator = every(operatorAuth(deps.operatorKeys, ['support', 'finance']), perKey);
-  const finance = every(operatorAuth(deps.operatorKeys, ['finance']), perKey);
+  const may = (action: OperatorAction) => every(operatorAuth(deps.operatorKeys, action), perKey);
+  const actor = (c: Context<AppEnv>): Actor => ({ ...c.get('operator'), requestId: c.get('requestId') });
 
-  app.post('/v1/orders/:id/refunds', finance, async (c) => {
+  app.post('/v1/orders/:id/refunds', may('refunds.create'), async (c) => {
     const orderId = orderIdParam(c.req.param('id'));
-    const idempotencyKey = parseWith(IdempotencyKey, c.req.header('idempotency-key'), 'Idempotency-Key header');
+    const idempotencyKey = parseHeader(c, 'Idempotency-Key', IdempotencyKey);
     const body = await parseJsonBody(c, RefundBody);
     const { order, refund, created } = await refundOrder(
       orderId,
       { ...(body.amount !== undefined ? { amount: body.amount } : {}), reason: body.reason, idempotencyKey },
-      c.get('operator'),
+      actor(c),
       { ...deps, logger: c.get('logger') },
     );
     if (!created) c.header('idempotent-replayed', 'true');
     return c.json({ refund, order: orderView(order) }, 201);
   });
 
-  app.get('/v1/ops/orders/:id', anyOperator, async (c) => {
+  app.get('/v1/ops/orders/:id', may('orders.read'), async (c) => {
     const order = await deps.orders.get(orderIdParam(c.req.param('id')));
     if (!order) throw new AppError('not-found', 'no such order');
     return c.json({ ...orderView(order), customerId: order.customerId });
   });
 
-  app.get('/v1/ops/deliveries', anyOperator, async (c) => {
+  app.get('/v1/ops/deliveries', may('deliveries.read'), async (c) => {
     const q = parseQuery(c, DeliveriesQuery);
     return c.json({
       items: await listDeliveries({ ...(q.orderId ? { orderId: q.orderId } : {}), limit: q.limit }, deps),
     });
   });
 
-  app.post('/v1/ops/accounts/:customerId/close', finance, async (c) => {
-    const customerId = parseWith(CustomerIdParam, c.req.param('customerId'), 'customer id');
-    return c.json(
-      await setAccountStatus(customerId, 'closed', c.get('operator'), { ...deps, logger: c.get('logger') }),
+  app.get('/v1/ops/audit', may('audit.read'), async (c) => {
+    const q = parseQuery(c, AuditQuery);
+    const page = await listAuditLog(
+      {
+        limit: q.limit,
+        ...(q.target ? { target: q.target } : {}),
+        ...(q.action ? { action: q.action } : {}),
+        ...(q.cursor ? { cursor: q.cursor } : {}),
+      },
+      deps,
     );
+    return c.json({ items: page.items, nextCursor: page.nextCursor });
   });
 
-  app.post('/v1/ops/accounts/:customerId/reopen', finance, async (c) => {
-    const customerId = parseWith(CustomerIdParam, c.req.param('customerId'), 'customer id');
-    return c.json(await setAccountStatus(customerId, 'open', c.get('operator'), { ...deps, logger: c.get('logger') }));
+  app.get('/v1/ops/webhook-issues', may('webhook-issues.read'), async (c) => {
+    const q = parseQuery(c, IssuesQuery);
+    const page = await listWebhookIssues(q.limit, q.cursor, deps);
+    return c.json({ items: page.items, nextCursor: page.nextCursor });
   });
+
+  for (const [path, status, action] of [
+    ['close', 'closed', 'accounts.close'],
+    ['reopen', 'open', 'accounts.reopen'],
+  ] as const) {
+    app.post(`/v1/ops/accounts/:customerId/${path}`, may(action), async (c) => {
+      const customerId = parseParam(c, 'customerId', CustomerIdParam);
+      const body = await parseOptionalJsonBody(c, ReasonBody);
+      return c.json(
+        await setAccountStatus(customerId, status, actor(c), body?.reason ?? null, {
+          ...deps,
+          logger: c.get('logger'),
+        }),
+      );
+    });
+  }
   return app;
 }

@@ -16,10 +16,12 @@ export interface FrontDoorOptions {
   readonly internal: boolean;
   /** Development surfaces mounted beside the product (`/dev`, `/sandbox`); never on Google Cloud. */
   readonly mounts?: Readonly<Record<string, (request: Request) => Response | Promise<Response>>>;
-  /** What `GET /` answers. */
+  /** What `GET /` answers (JSON). */
   readonly index?: () => unknown;
   /** Where an unexpected error is logged (one structured line); it is answered with a generic problem. */
   readonly logger?: Logger;
+  /** An HTML page `GET /` answers instead to clients that accept HTML (browsers): the development demo. */
+  readonly page?: () => string;
 }
 
 /**
@@ -34,7 +36,13 @@ export function createFrontDoor(options: FrontDoorOptions): Hono {
     options.logger?.log('ERROR', 'front door: unhandled error', { error, path: new URL(c.req.url).pathname });
     return problem(new AppError('internal', 'something went wrong; it has been logged'));
   });
-  if (options.index) front.get('/', (c) => c.json(options.index!()));
+  if (options.index || options.page) {
+    front.get('/', (c) => {
+      const wantsHtml = /\btext\/html\b/.test(c.req.header('accept') ?? '');
+      if (options.page && (wantsHtml || !options.index)) return c.html(options.page());
+      return c.json(options.index!());
+    });
+  }
   front.get('/healthz', (c) => c.json({ ok: true }));
   for (const [prefix, fetch] of Object.entries(options.mounts ?? {})) front.mount(prefix, fetch);
   for (const service of SERVICES) {

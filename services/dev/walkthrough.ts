@@ -2,6 +2,8 @@
 export function walkthrough(base: string, operatorKey: string | null): string {
   return `
 Payments backend: every service and the sandbox gateway behind ${base}
+  Checkout demo    ${base}/  (open it in a browser)
+  API reference    ${base}/docs  (OpenAPI 3.1: ${base}/openapi.json)
   API              ${base}/v1
   Sandbox gateway  ${base}/sandbox  (Razorpay API subset; checkout page ${base}/sandbox/checkout/<gatewayOrderId>)
   Webhooks         ${base}/webhooks/razorpay
@@ -12,10 +14,12 @@ Make a first payment:
   TOKEN=$(curl -s "$B/dev/token?customerId=cust_demo" | node -pe 'JSON.parse(require("fs").readFileSync(0)).token')
   curl -s -X POST $B/v1/orders -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
        -H 'Idempotency-Key: first-payment' -d '{"amount":49900,"currency":"INR","description":"Plan upgrade"}'
-  # note "id" (ord_…) and "checkout.gatewayOrderId" (order_…), then pay in the sandbox (or open checkout.checkoutUrl):
+  # Idempotency-Key is required (a retry returns the same order). Note "id" (ord_…) and "checkout.gatewayOrderId"
+  # (order_…), then pay in the sandbox (or open checkout.checkoutUrl):
   curl -s -X POST $B/sandbox/control/orders/<gatewayOrderId>/pay -H 'Content-Type: application/json' \\
        -d '{"outcome":"success","webhook":"deliver"}'
   curl -s $B/v1/orders/<id> -H "Authorization: Bearer $TOKEN"          # status: succeeded
+  curl -sN $B/v1/orders/<id>/stream -H "Authorization: Bearer $TOKEN"  # live status (Server-Sent Events)
   curl -s $B/v1/account -H "Authorization: Bearer $TOKEN"              # balance: 49900
   curl -s $B/v1/notifications -H "Authorization: Bearer $TOKEN"        # created, succeeded
 

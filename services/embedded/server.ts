@@ -1,5 +1,5 @@
 import { serve } from '@hono/node-server';
-import { JsonLogger } from '../../shared/adapters/logging/json-logger.ts';
+import { consoleLogger } from '../../shared/adapters/logging/pretty-logger.ts';
 import { abuseLimits, ConfigError, loadConfig } from '../../shared/config.ts';
 import { jobSchedules } from '../catalogue/catalogue.ts';
 import { walkthrough } from '../dev/walkthrough.ts';
@@ -18,19 +18,22 @@ if (config.RUNTIME !== 'embedded') {
   console.error('npm start runs the embedded development stack; RUNTIME=google runs a service: node dist/…/main.js');
   process.exit(1);
 }
-const logger = new JsonLogger(config.LOG_LEVEL);
+const logger = consoleLogger(config.LOG_FORMAT, config.LOG_LEVEL);
 const base = config.PUBLIC_BASE_URL ?? `http://localhost:${config.PORT}`;
 const stack = await createEmbeddedStack({
   baseUrl: base,
   logger,
   statusCheckIntervalSeconds: config.STATUS_CHECK_INTERVAL_SECONDS,
   paymentMaxAgeSeconds: config.PAYMENT_MAX_AGE_SECONDS,
+  statusCheckBackoffAfterSeconds: config.STATUS_CHECK_BACKOFF_AFTER_SECONDS,
   bodyLimitBytes: config.BODY_LIMIT_BYTES,
   limits: abuseLimits(config),
   corsOrigins: config.CORS_ORIGINS,
   refundCheckIntervalSeconds: config.REFUND_CHECK_INTERVAL_SECONDS,
   maxTransientAttempts: config.MAX_TRANSIENT_ATTEMPTS,
   jobSchedules: jobSchedules(config),
+  // as with the real gateway, the webhook follows the checkout by a moment: the demo shows "Processing" first
+  sandboxWebhookDelayMs: 1500,
   timeZone: config.SCHEDULER_TIME_ZONE,
   ...(config.APP_WEBHOOK_URL && config.APP_WEBHOOK_SECRET
     ? { appWebhook: { url: config.APP_WEBHOOK_URL, secret: config.APP_WEBHOOK_SECRET } }

@@ -13,11 +13,13 @@ import { createKmsClient, KmsKeyEncryptionKey } from '../../shared/adapters/cryp
 import { LocalKeyFile } from '../../shared/adapters/crypto/local-key-file.ts';
 import { FirestoreAccountStore } from '../../shared/adapters/firestore/firestore-account-store.ts';
 import { FirestoreAttemptCounter } from '../../shared/adapters/firestore/firestore-attempt-counter.ts';
+import { FirestoreAuditLog } from '../../shared/adapters/firestore/firestore-audit-log.ts';
 import { FirestoreDeliveryStore } from '../../shared/adapters/firestore/firestore-delivery-store.ts';
 import { FirestoreInboxStore } from '../../shared/adapters/firestore/firestore-inbox-store.ts';
 import { FirestoreNotificationStore } from '../../shared/adapters/firestore/firestore-notification-store.ts';
 import { FirestoreOperatorKeyStore } from '../../shared/adapters/firestore/firestore-operator-keys.ts';
 import { FirestoreOrderStore } from '../../shared/adapters/firestore/firestore-order-store.ts';
+import { FirestoreWebhookIssueStore } from '../../shared/adapters/firestore/firestore-webhook-issue-store.ts';
 import { RazorpayGateway } from '../../shared/adapters/gateways/razorpay/razorpay-gateway.ts';
 import { SystemClock } from '../../shared/adapters/memory/clocks.ts';
 import { RandomIds } from '../../shared/adapters/memory/ids.ts';
@@ -98,6 +100,7 @@ export function googleDeps(config: GoogleConfig, service: ServiceDefinition, log
 
   const factories: { readonly [K in DepKey]: () => ServiceDeps[K] } = {
     orders: orderStore,
+    orderChanges: orderStore,
     outbox: orderStore,
     bus: () =>
       new PubSubEventBus(new PubSub({ projectId }), { topics: { 'payment-events': config.PAYMENT_EVENTS_TOPIC } }),
@@ -120,6 +123,7 @@ export function googleDeps(config: GoogleConfig, service: ServiceDefinition, log
     settings: () => ({
       statusCheckIntervalSeconds: config.STATUS_CHECK_INTERVAL_SECONDS,
       paymentMaxAgeSeconds: config.PAYMENT_MAX_AGE_SECONDS,
+      statusCheckBackoffAfterSeconds: config.STATUS_CHECK_BACKOFF_AFTER_SECONDS,
       refundCheckIntervalSeconds: config.REFUND_CHECK_INTERVAL_SECONDS,
       maxTransientAttempts: config.MAX_TRANSIENT_ATTEMPTS,
       appWebhook,
@@ -128,6 +132,8 @@ export function googleDeps(config: GoogleConfig, service: ServiceDefinition, log
     accounts: () => new FirestoreAccountStore(firestore()),
     attempts: () => new FirestoreAttemptCounter(firestore()),
     deliveries: () => new FirestoreDeliveryStore(firestore()),
+    audit: () => new FirestoreAuditLog(firestore()),
+    webhookIssues: () => new FirestoreWebhookIssueStore(firestore()),
     operatorKeys: () => {
       // keys from the environment first, then those provisioned in Firestore; both hold only hashes
       const envKeys = config.OPERATOR_API_KEYS ? MemoryOperatorKeyStore.fromPairs(config.OPERATOR_API_KEYS) : null;

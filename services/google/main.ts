@@ -1,5 +1,5 @@
 import { serve } from '@hono/node-server';
-import { JsonLogger } from '../../shared/adapters/logging/json-logger.ts';
+import { consoleLogger } from '../../shared/adapters/logging/pretty-logger.ts';
 import { abuseLimits, ConfigError, loadGoogleConfig } from '../../shared/config.ts';
 import { findService, SERVICES } from '../catalogue/catalogue.ts';
 import { googleDeps } from './deps.ts';
@@ -23,7 +23,7 @@ try {
 const service = findService(config.SERVICE);
 if (!service) fatal(`SERVICE must name a service of the catalogue: ${SERVICES.map((s) => s.name).join(', ')}`);
 
-const logger = new JsonLogger(config.LOG_LEVEL, { service: service.name });
+const logger = consoleLogger(config.LOG_FORMAT, config.LOG_LEVEL, { service: service.name });
 let app: ReturnType<typeof service.createApp>;
 try {
   app = service.createApp({

@@ -1,8 +1,8 @@
-import * as v from 'valibot';
-import { NOTIFICATION_STEPS, type Notification } from '../../shared/domain/notification.ts';
+import type { Notification } from '../../shared/domain/notification.ts';
 import { pushAuth, type TokenVerifier } from '../../shared/http/auth.ts';
 import { readPaymentEvent } from '../../shared/http/pubsub-push.ts';
 import { PUSH_ROUTES, TASK_ROUTES } from '../../shared/http/routes.ts';
+import { NotificationSchema } from '../../shared/http/schemas.ts';
 import { createServiceApp } from '../../shared/http/service-app.ts';
 import { parseJsonBody } from '../../shared/http/validate.ts';
 import type { Logger } from '../../shared/ports/logger.ts';
@@ -18,16 +18,6 @@ export type NotifierDeps = Pick<
   readonly pushTokens: TokenVerifier | null;
   readonly bodyLimitBytes: number;
 };
-
-const NotificationSchema = v.strictObject({
-  id: v.pipe(v.string(), v.minLength(1), v.maxLength(300)),
-  customerId: v.pipe(v.string(), v.minLength(1)),
-  orderId: v.string(),
-  step: v.picklist(NOTIFICATION_STEPS),
-  message: v.string(),
-  eventId: v.string(),
-  createdAt: v.pipe(v.string(), v.isoTimestamp()),
-});
 
 /**
  * Pub/Sub push subscriber for payment events: each becomes one notification in the customer's feed and goes out on

@@ -38,6 +38,8 @@ export interface SandboxGatewayDeps {
   readonly refundAutoSettleMs?: number | null;
   /** Pause before each webhook retry; the length bounds the retries. Default [200, 1000, 3000]. */
   readonly webhookRetryDelaysMs?: readonly number[];
+  /** Pause before a webhook is first sent (default 0: at once). */
+  readonly webhookDelayMs?: number;
   /** Per-attempt webhook timeout. Default 5000. */
   readonly webhookTimeoutMs?: number;
 }
@@ -78,6 +80,7 @@ export function createSandboxGateway(deps: SandboxGatewayDeps): SandboxGateway {
     logger,
     retryDelaysMs: deps.webhookRetryDelaysMs ?? [200, 1000, 3000],
     timeoutMs: deps.webhookTimeoutMs ?? 5000,
+    ...(deps.webhookDelayMs !== undefined ? { delayMs: deps.webhookDelayMs } : {}),
   });
 
   const paymentEvent = (
@@ -227,6 +230,8 @@ export function createSandboxGateway(deps: SandboxGatewayDeps): SandboxGateway {
         paymentId: payment.id,
         status: payment.status,
         signature: checkoutSignature(deps.keySecret, order.id, payment.id),
+        // for the checkout page, which shows the order as it now stands without a reload
+        order: { status: order.status, attempts: order.attempts },
       });
     }
     webhooks.send([paymentEvent('payment.failed', payment)], body.webhook);
@@ -244,6 +249,7 @@ export function createSandboxGateway(deps: SandboxGatewayDeps): SandboxGateway {
         reason: payment.error_reason,
         metadata: { order_id: order.id, payment_id: payment.id },
       },
+      order: { status: order.status, attempts: order.attempts },
     });
   });
 

@@ -64,3 +64,14 @@ test('checkout page: works mounted under /sandbox (buttons reach the control API
 test('escapeHtml: escapes & < > " and \'', (t) => {
   t.is(escapeHtml(`&<>"'`), '&amp;&lt;&gt;&quot;&#39;');
 });
+
+test('checkout page: after Pay or Fail it shows the order as it now stands, from the control answer, without a reload', async (t) => {
+  const { sandbox } = makeSandbox();
+  const order = await call(sandbox, 'POST', '/v1/orders', { amount: 100, currency: 'INR' });
+  const html = await (await sandbox.app.request(`/checkout/${order.json.id}`)).text();
+  t.true(html.includes('id="order-status"') && html.includes('id="order-attempts"'));
+  const failed = await call(sandbox, 'POST', `/control/orders/${order.json.id}/pay`, { outcome: 'failure' });
+  t.like(failed.json, { order: { status: 'attempted', attempts: 1 } });
+  const paid = await call(sandbox, 'POST', `/control/orders/${order.json.id}/pay`, { outcome: 'success' });
+  t.like(paid.json, { order: { status: 'paid', attempts: 2 } });
+});

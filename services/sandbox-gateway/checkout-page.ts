@@ -30,6 +30,12 @@ const SCRIPT = `
   const orderId = document.body.dataset.orderId;
   const out = document.getElementById('result');
   const buttons = document.querySelectorAll('button');
+  // Like Razorpay's checkout handler: the page that opened the checkout (a frame's parent, or a popup's opener) is
+  // told the outcome, on this origin only.
+  function tell(message) {
+    const host = window.parent !== window ? window.parent : window.opener;
+    if (host) host.postMessage({ source: 'sandbox-checkout', ...message }, location.origin);
+  }
   async function pay(outcome) {
     buttons.forEach((b) => { b.disabled = true; });
     out.textContent = 'Working…';
@@ -39,13 +45,20 @@ const SCRIPT = `
       });
       const body = await res.json();
       if (!res.ok) { out.textContent = 'Refused: ' + JSON.stringify(body, null, 2); buttons.forEach((b) => { b.disabled = false; }); return; }
+      // the order as it now stands, so the page never shows a stale status
+      if (body.order) {
+        document.getElementById('order-status').textContent = body.order.status;
+        document.getElementById('order-attempts').textContent = String(body.order.attempts);
+      }
       if (body.signature) {
-        out.textContent = 'Paid. Checkout hands the app:\\n' + JSON.stringify({
-          razorpay_order_id: orderId, razorpay_payment_id: body.paymentId, razorpay_signature: body.signature,
-        }, null, 2) + '\\n\\nPOST these to the payments API\\'s confirm endpoint for your order; the webhook follows.';
+        const callback = { razorpay_order_id: orderId, razorpay_payment_id: body.paymentId, razorpay_signature: body.signature };
+        out.textContent = 'Paid. Checkout hands the app:\\n' + JSON.stringify(callback, null, 2) +
+          '\\n\\nPOST these to the payments API\\'s confirm endpoint for your order; the webhook follows.';
+        tell({ event: 'payment.success', ...callback });
       } else {
         out.textContent = 'Payment failed (the order can be paid again):\\n' + JSON.stringify(body, null, 2);
         buttons.forEach((b) => { b.disabled = false; });
+        tell({ event: 'payment.failed', error: body.error });
       }
     } catch (err) {
       out.textContent = 'Could not reach the sandbox: ' + err;
@@ -75,8 +88,8 @@ export function checkoutPage(order: RzpOrder): string {
   <dl>
     <dt>Order</dt><dd>${escapeHtml(order.id)}</dd>
     <dt>Receipt</dt><dd>${escapeHtml(order.receipt ?? '—')}</dd>
-    <dt>Status</dt><dd>${escapeHtml(order.status)}</dd>
-    <dt>Attempts</dt><dd>${order.attempts}</dd>
+    <dt>Status</dt><dd id="order-status" aria-live="polite">${escapeHtml(order.status)}</dd>
+    <dt>Attempts</dt><dd id="order-attempts">${order.attempts}</dd>
   </dl>
   <button id="pay" class="pay"${disabled}>Pay ${escapeHtml(amount)}</button>
   <button id="fail" class="fail"${disabled}>Fail</button>

@@ -1,5 +1,5 @@
 import { serve } from '@hono/node-server';
-import { JsonLogger } from '../../shared/adapters/logging/json-logger.ts';
+import { consoleLogger } from '../../shared/adapters/logging/pretty-logger.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { createSandboxGateway } from './app.ts';
 
@@ -8,7 +8,7 @@ import { createSandboxGateway } from './app.ts';
  * Point RAZORPAY_BASE_URL of the other services here and SANDBOX_WEBHOOK_URL at the webhooks service.
  */
 const config = loadConfig(process.env);
-const logger = new JsonLogger(config.LOG_LEVEL).child({ service: 'sandbox-gateway' });
+const logger = consoleLogger(config.LOG_FORMAT, config.LOG_LEVEL, { service: 'sandbox-gateway' });
 
 // RUNTIME=google makes loadConfig insist on the real keys; run locally, the sandbox makes do with test ones.
 const keyId = config.RAZORPAY_KEY_ID ?? 'rzp_test_sandbox00000';

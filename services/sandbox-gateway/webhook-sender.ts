@@ -24,6 +24,8 @@ export interface WebhookSenderDeps {
   /** Pause before each retry; its length bounds the retries (Razorpay retries for 24 h, a sandbox must not). */
   readonly retryDelaysMs: readonly number[];
   readonly timeoutMs: number;
+  /** Pause before the first attempt: a real gateway's webhooks arrive a moment after its checkout returns. */
+  readonly delayMs?: number;
 }
 
 // The merchant account every sandbox event claims to come from.
@@ -46,14 +48,15 @@ export class WebhookSender {
     // Envelopes are built now, not at delivery, so the snapshot and created_at are those of the moment it happened.
     const envelopes = events.map((e) => ({ eventId: this.deps.newEventId(), type: e.event, body: this.envelope(e) }));
     const copies = mode === 'duplicate' ? 2 : 1;
-    this.deps.inFlight.run(
-      async () => {
-        for (const envelope of envelopes) {
-          for (let i = 0; i < copies; i++) await this.deliver(url, envelope.eventId, envelope.type, envelope.body);
-        }
-      },
-      (err) => this.deps.logger.log('ERROR', 'sandbox webhook delivery crashed', { error: err }),
-    );
+    const work = async () => {
+      for (const envelope of envelopes) {
+        for (let i = 0; i < copies; i++) await this.deliver(url, envelope.eventId, envelope.type, envelope.body);
+      }
+    };
+    const onError = (err: unknown) => this.deps.logger.log('ERROR', 'sandbox webhook delivery crashed', { error: err });
+    const delay = this.deps.delayMs ?? 0;
+    if (delay > 0) this.deps.inFlight.after(delay, work, onError);
+    else this.deps.inFlight.run(work, onError);
   }
 
   private envelope(e: OutgoingEvent): string {

@@ -25,7 +25,12 @@ test('status-checker: a task without a push token → 401, nothing checked', asy
 
 test('status-checker: the gateway says paid → order succeeded, no further check', async (t) => {
   const { app, order, store, gateway, queue, pushToken } = await setup();
-  gateway.state = { status: 'succeeded', paymentId: 'pay_1', paid: order.amount };
+  gateway.state = {
+    status: 'succeeded',
+    paymentId: 'pay_1',
+    paid: order.amount,
+    captures: [{ paymentId: 'pay_1', paid: order.amount }],
+  };
   const res = await app.request(
     '/tasks/check-payment',
     task({ orderId: order.id, check: 1, chain: true }, await pushToken()),

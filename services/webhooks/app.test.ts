@@ -61,13 +61,16 @@ test('webhooks: the same event id twice → second is a duplicate, one event pub
 });
 
 test('webhooks: a validly signed event older than the tolerance → 200 stale, recorded, order unchanged, nothing published', async (t) => {
-  const { app, order, captured, clock, store, bus } = await setup();
+  const { app, order, captured, clock, store, bus, deps } = await setup();
   const old = captured(new Date(clock.now().getTime() - 2 * 86_400_000));
   const res = await app.request('/webhooks/razorpay', post(old, webhookSignature(old), 'evt_old'));
   t.is(res.status, 200);
   t.deepEqual(await res.json(), { status: 'stale' });
   t.like(await store.get(order.id), { status: 'created' });
   t.is(bus.published.length, 0);
+  const issues = await deps.webhookIssues.list(10);
+  t.like(issues.items, [{ id: 'evt_old', eventType: 'payment.captured', gatewayOrderId: order.gateway.orderId }]);
+  t.regex(issues.items[0]!.reason, /^stale/, 'kept for a person with the other unapplied webhooks');
   const again = await app.request('/webhooks/razorpay', post(old, webhookSignature(old), 'evt_old'));
   t.deepEqual(await again.json(), { status: 'duplicate' }, 'recorded in the inbox');
 });

@@ -10,6 +10,7 @@ export const PAYMENT_EVENT_TYPES = [
   'payment.expired',
   'payment.late_succeeded',
   'payment.amount_mismatch',
+  'payment.duplicate_captured',
   'refund.initiated',
   'refund.processed',
   'refund.failed',

@@ -10,6 +10,7 @@ export const NOTIFICATION_STEPS = [
   'expired',
   'late-success',
   'amount-mismatch',
+  'duplicate-capture',
   'refund-initiated',
   'refunded',
   'refund-failed',
@@ -46,6 +47,8 @@ function stepFor(type: PaymentEventType): NotificationStep {
       return 'late-success';
     case 'payment.amount_mismatch':
       return 'amount-mismatch';
+    case 'payment.duplicate_captured':
+      return 'duplicate-capture';
     case 'refund.initiated':
       return 'refund-initiated';
     case 'refund.processed':
@@ -71,6 +74,8 @@ function messageFor(step: NotificationStep, amount: string): string {
       return `We received ${amount} after your order expired; it will be refunded.`;
     case 'amount-mismatch':
       return `We received ${amount}, which does not match your order; it will be refunded.`;
+    case 'duplicate-capture':
+      return `We received a second payment of ${amount} for an order you had already paid; it will be refunded.`;
     case 'refund-initiated':
       return `A refund of ${amount} has been initiated.`;
     case 'refunded':
@@ -80,11 +85,15 @@ function messageFor(step: NotificationStep, amount: string): string {
   }
 }
 
+/** Steps that can happen once per payment of an order (each unaccepted capture is told of, and refunded, on its own). */
+const PER_PAYMENT: readonly NotificationStep[] = ['late-success', 'amount-mismatch', 'duplicate-capture'];
+
 export function notificationFor(event: PaymentEvent, now: Date): Notification {
   const step = stepFor(event.type);
   const refund = event.refund ?? null;
+  const qualifier = refund ? refund.id : PER_PAYMENT.includes(step) && event.paymentId ? event.paymentId : null;
   return {
-    id: refund ? `${event.orderId}:${step}:${refund.id}` : `${event.orderId}:${step}`,
+    id: qualifier ? `${event.orderId}:${step}:${qualifier}` : `${event.orderId}:${step}`,
     customerId: event.customerId,
     orderId: event.orderId,
     step,

@@ -85,10 +85,35 @@ test('apply: failed → succeeded is allowed (retry in the same checkout)', (t) 
   t.is(ok.paymentId, 'pay_2');
 });
 
-test('apply: a second, different captured payment after success is refused, not applied', (t) => {
+test('apply: a second capture after success → recorded unaccepted as a duplicate, flagged, once per payment', (t) => {
   const done = apply(fresh(), success('pay_1'));
   const r = applyObservation(done, success('pay_2'), later(4));
-  t.is(r.outcome, 'rejected');
+  if (r.outcome !== 'changed') return t.fail();
+  t.is(r.order.status, 'succeeded');
+  t.is(r.order.paymentId, 'pay_1');
+  t.like(r.order.captures[1], { paymentId: 'pay_2', accepted: false, cause: 'duplicate-capture' });
+  t.deepEqual([...r.order.flags].sort(), ['duplicate-capture', 'refund-required']);
+  t.like(r.events[0], {
+    type: 'payment.duplicate_captured',
+    paymentId: 'pay_2',
+    id: `${done.id}:payment.duplicate_captured:pay_2`,
+  });
+  t.is(applyObservation(r.order, success('pay_2'), later(5)).outcome, 'unchanged');
+  t.is(applyObservation(r.order, success('pay_1'), later(5)).outcome, 'unchanged');
+});
+
+test('apply: a second late capture after expiry (the first already recorded) → recorded too', (t) => {
+  const expired = apply(fresh(), { status: 'expired', source: 'status-check' });
+  const first = apply(expired, success('pay_1'));
+  const r = applyObservation(first, success('pay_2'), later(12));
+  if (r.outcome !== 'changed') return t.fail();
+  t.deepEqual(
+    r.order.captures.map((c) => [c.paymentId, c.accepted, c.cause]),
+    [
+      ['pay_1', false, 'late-success'],
+      ['pay_2', false, 'late-success'],
+    ],
+  );
 });
 
 test('apply: success after expiry → stays expired, recorded as late success and flagged for refund', (t) => {

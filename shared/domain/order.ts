@@ -1,7 +1,16 @@
 import { eventFor } from './event-ids.ts';
-import type { PaymentEvent } from './events.ts';
+import type { PaymentEvent, PaymentEventType } from './events.ts';
 import { formatMoney, type Money, sameMoney } from './money.ts';
-import type { GatewayName, Order, OrderFlag, PaymentStatus, TimelineEntry, TransitionSource } from './payment-types.ts';
+import type {
+  Capture,
+  GatewayName,
+  Order,
+  OrderFlag,
+  PaymentStatus,
+  TimelineEntry,
+  TransitionSource,
+  UnacceptedCause,
+} from './payment-types.ts';
 
 /** What some source saw of the payment. Applying the same observation twice changes nothing. */
 export type PaymentObservation =
@@ -130,13 +139,13 @@ export function isPastMaxAge(order: Order, now: Date, maxAgeSeconds: number): bo
 export function applyObservation(order: Order, obs: PaymentObservation, now: Date): ApplyResult {
   const at = now.toISOString();
   if (obs.status === 'succeeded') {
-    if (!sameMoney(obs.paid, order.amount)) return recordMismatch(order, obs, at);
-    if (order.status === 'succeeded') {
-      return obs.paymentId === order.paymentId
-        ? { outcome: 'unchanged', reason: 'already succeeded with this payment' }
-        : { outcome: 'rejected', reason: `already succeeded with payment ${order.paymentId}` };
+    // every capture is recorded once, whatever reports it (webhook, status check, reconciliation) and how often
+    if (order.captures.some((c) => c.paymentId === obs.paymentId)) {
+      return { outcome: 'unchanged', reason: `capture ${obs.paymentId} already recorded` };
     }
-    if (order.status === 'expired') return recordLateSuccess(order, obs, at);
+    if (!sameMoney(obs.paid, order.amount)) return recordUnaccepted(order, obs, 'amount-mismatch', at);
+    if (order.status === 'succeeded') return recordUnaccepted(order, obs, 'duplicate-capture', at);
+    if (order.status === 'expired') return recordUnaccepted(order, obs, 'late-success', at);
   } else if (obs.status === order.status) {
     return { outcome: 'unchanged', reason: `already ${order.status}` };
   }
@@ -168,68 +177,66 @@ export function applyObservation(order: Order, obs: PaymentObservation, now: Dat
   return { outcome: 'changed', order: next, events: [eventFor(next, `payment.${obs.status}`, obs.source, at)] };
 }
 
-function recordMismatch(
+const UNACCEPTED: Readonly<
+  Record<UnacceptedCause, { readonly event: PaymentEventType; readonly detail: (o: Order, paid: Money) => string }>
+> = {
+  'amount-mismatch': {
+    event: 'payment.amount_mismatch',
+    detail: (o, paid) => `paid ${formatMoney(paid)}, order is ${formatMoney(o.amount)}`,
+  },
+  'late-success': { event: 'payment.late_succeeded', detail: () => 'paid after the order expired; to be refunded' },
+  'duplicate-capture': {
+    event: 'payment.duplicate_captured',
+    detail: (o) => `a second payment on an order already paid by ${o.paymentId}; to be refunded`,
+  },
+};
+
+/**
+ * Money that arrived but cannot be accepted: kept as a capture of its own with its cause, flagged for refund, and
+ * announced by an event per payment (the refunds handler then refunds it from this record, never from the event).
+ */
+function recordUnaccepted(
   order: Order,
   obs: Extract<PaymentObservation, { status: 'succeeded' }>,
+  cause: UnacceptedCause,
   at: string,
 ): ApplyResult {
-  const seen = order.timeline.some((e) => e.kind === 'amount-mismatch' && e.paymentId === obs.paymentId);
-  if (seen) return { outcome: 'unchanged', reason: 'amount mismatch already recorded for this payment' };
+  const rule = UNACCEPTED[cause];
   const next: Order = {
     ...order,
-    flags: withFlags(order.flags, 'amount-mismatch', 'refund-required'),
-    captures: [...order.captures, { paymentId: obs.paymentId, amount: obs.paid, accepted: false, at }],
+    // a late success names the payment that came; an order already paid keeps the payment that paid it
+    paymentId: cause === 'late-success' ? obs.paymentId : order.paymentId,
+    flags: withFlags(order.flags, cause, 'refund-required'),
+    captures: [...order.captures, { paymentId: obs.paymentId, amount: obs.paid, accepted: false, cause, at }],
     updatedAt: at,
     timeline: [
       ...order.timeline,
       {
         at,
         source: obs.source,
-        kind: 'amount-mismatch',
+        kind: cause,
         from: order.status,
         to: order.status,
         paymentId: obs.paymentId,
-        detail: `paid ${formatMoney(obs.paid)}, order is ${formatMoney(order.amount)}`,
+        detail: rule.detail(order, obs.paid),
       },
     ],
     version: order.version + 1,
   };
-  // one order can be paid wrongly more than once: each mismatched payment is its own event
   const event = {
-    ...eventFor(next, 'payment.amount_mismatch', obs.source, at, obs.paymentId),
+    ...eventFor(next, rule.event, obs.source, at, obs.paymentId),
     paymentId: obs.paymentId,
     amount: obs.paid,
   };
   return { outcome: 'changed', order: next, events: [event] };
 }
 
-function recordLateSuccess(
-  order: Order,
-  obs: Extract<PaymentObservation, { status: 'succeeded' }>,
-  at: string,
-): ApplyResult {
-  if (order.flags.includes('late-success')) return { outcome: 'unchanged', reason: 'late success already recorded' };
-  const next: Order = {
-    ...order,
-    paymentId: obs.paymentId,
-    flags: withFlags(order.flags, 'late-success', 'refund-required'),
-    captures: [...order.captures, { paymentId: obs.paymentId, amount: obs.paid, accepted: false, at }],
-    updatedAt: at,
-    timeline: [
-      ...order.timeline,
-      {
-        at,
-        source: obs.source,
-        kind: 'late-success',
-        from: 'expired',
-        to: 'expired',
-        paymentId: obs.paymentId,
-        detail: 'paid after the order expired; to be refunded',
-      },
-    ],
-    version: order.version + 1,
-  };
-  return { outcome: 'changed', order: next, events: [eventFor(next, 'payment.late_succeeded', obs.source, at)] };
+/** Why a capture was not accepted; records older than `cause` tell it in their timeline. */
+export function unacceptedCause(order: Order, capture: Capture): UnacceptedCause | null {
+  if (capture.accepted) return null;
+  if (capture.cause) return capture.cause;
+  const entry = order.timeline.find((e) => e.kind !== 'transition' && e.paymentId === capture.paymentId);
+  return entry && entry.kind !== 'transition' ? entry.kind : 'duplicate-capture';
 }
 
 export function withFlags(flags: readonly OrderFlag[], ...add: OrderFlag[]): OrderFlag[] {

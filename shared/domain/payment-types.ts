@@ -15,16 +15,22 @@ export type TransitionSource = (typeof TRANSITION_SOURCES)[number];
 export type GatewayName = 'razorpay';
 
 /** Facts about an order that need a person or a later process (the refund flow) to act on. */
-export type OrderFlag = 'late-success' | 'amount-mismatch' | 'refund-required' | 'credit-failed';
+export type OrderFlag = 'late-success' | 'amount-mismatch' | 'duplicate-capture' | 'refund-required' | 'credit-failed';
+
+/** Why a capture was not accepted: it came after expiry, was of the wrong amount, or the order was already paid. */
+export const UNACCEPTED_CAUSES = ['late-success', 'amount-mismatch', 'duplicate-capture'] as const;
+export type UnacceptedCause = (typeof UNACCEPTED_CAUSES)[number];
 
 /**
- * Money the gateway captured for this order. `accepted` is the one payment that made the order succeed; the others
- * (late, or of the wrong amount) are money we hold but never accepted, and are refunded.
+ * Money the gateway captured for this order, every capture it ever reported. `accepted` is the one payment that made
+ * the order succeed; the others are money we hold but never accepted (`cause` says why), and are refunded.
  */
 export interface Capture {
   readonly paymentId: string;
   readonly amount: Money;
   readonly accepted: boolean;
+  /** Set when not accepted. Older records lack it; their cause is read from the timeline (see order.ts). */
+  readonly cause?: UnacceptedCause;
   readonly at: string;
 }
 
@@ -32,7 +38,7 @@ export interface TimelineEntry {
   readonly at: string;
   readonly source: TransitionSource;
   /** `transition` moves the status; the others record money that arrived but could not be accepted as success. */
-  readonly kind: 'transition' | 'late-success' | 'amount-mismatch';
+  readonly kind: 'transition' | UnacceptedCause;
   readonly from: PaymentStatus | null;
   readonly to: PaymentStatus;
   readonly paymentId?: string;
@@ -66,7 +72,13 @@ export interface Order {
 }
 
 /** Why a refund exists: an operator asked, or post-payment processing could not complete. */
-export const REFUND_TRIGGERS = ['operator', 'credit-failed', 'late-success', 'amount-mismatch'] as const;
+export const REFUND_TRIGGERS = [
+  'operator',
+  'credit-failed',
+  'late-success',
+  'amount-mismatch',
+  'duplicate-capture',
+] as const;
 export type RefundTrigger = (typeof REFUND_TRIGGERS)[number];
 
 /** requested (recorded, not yet at the gateway) → pending (the gateway has it) → processed | failed. */

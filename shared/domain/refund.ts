@@ -2,6 +2,7 @@ import { AppError } from './errors.ts';
 import { eventFor } from './event-ids.ts';
 import type { PaymentEvent, PaymentEventType } from './events.ts';
 import type { Money } from './money.ts';
+import { unacceptedCause } from './order.ts';
 import type { Capture, Order, Refund, RefundStatus, RefundTrigger, TransitionSource } from './payment-types.ts';
 
 export type RefundChange =
@@ -176,4 +177,78 @@ function refundEvent(
       paymentId: refund.paymentId,
     },
   };
+}
+
+/** The refund id of a refund the product owes on its own: one per payment, so it can only ever be asked once. */
+export function autoRefundId(paymentId: string): string {
+  return `rfd_${paymentId}`;
+}
+
+export interface OwedRefund {
+  readonly paymentId: string;
+  readonly trigger: Exclude<RefundTrigger, 'operator'>;
+}
+
+/**
+ * The refunds the order itself says are owed, derived only from what is recorded on it: every capture that was never
+ * accepted (late, wrong amount, a second capture), and the accepted one when crediting it failed for good. A payment
+ * already given back (an automatic refund asked, or operators refunding all of it) owes nothing more. An event never
+ * decides this: it only wakes the handler that asks this function.
+ */
+export function owedRefunds(order: Order): OwedRefund[] {
+  const owed: OwedRefund[] = [];
+  for (const capture of order.captures) {
+    const trigger = capture.accepted
+      ? order.flags.includes('credit-failed')
+        ? 'credit-failed'
+        : null
+      : unacceptedCause(order, capture);
+    if (trigger === null) continue;
+    if (order.refunds.some((r) => r.id === autoRefundId(capture.paymentId))) continue;
+    if (refundableAmount(order, capture.paymentId) <= 0) continue;
+    owed.push({ paymentId: capture.paymentId, trigger });
+  }
+  return owed;
+}
+
+/** Why the product refunds on its own, in the customer's words. */
+export function autoRefundReason(trigger: Exclude<RefundTrigger, 'operator'>): string {
+  switch (trigger) {
+    case 'credit-failed':
+      return 'the payment could not be credited to the account';
+    case 'late-success':
+      return 'paid after the order expired';
+    case 'amount-mismatch':
+      return 'the amount paid does not match the order';
+    case 'duplicate-capture':
+      return 'a second payment for an order already paid';
+  }
+}
+
+/**
+ * Asks every owed refund in one change (each with its `refund.initiated` event). Unchanged when nothing is owed,
+ * which is what a duplicate or lying event finds.
+ */
+export function requestOwedRefunds(order: Order, now: Date): RefundChange {
+  let current = order;
+  const events: PaymentEvent[] = [];
+  for (const { paymentId, trigger } of owedRefunds(order)) {
+    const change = requestRefund(
+      current,
+      {
+        refundId: autoRefundId(paymentId),
+        paymentId,
+        reason: autoRefundReason(trigger),
+        trigger,
+        requestedBy: 'system',
+      },
+      now,
+    );
+    if (change.outcome === 'changed') {
+      current = change.order;
+      events.push(...change.events);
+    }
+  }
+  if (events.length === 0) return { outcome: 'unchanged', reason: 'no refund owed', refund: null };
+  return { outcome: 'changed', order: { ...current, version: order.version + 1 }, events, refund: null };
 }

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { AppError } from '../domain/errors.ts';
-import type { OperatorKeyStore, OperatorRole } from '../ports/operator-keys.ts';
+import { mayTake, OPERATOR_PERMISSIONS, type OperatorAction } from '../domain/permissions.ts';
+import type { OperatorKeyStore } from '../ports/operator-keys.ts';
 import type { AppEnv } from './env.ts';
 
 export interface TokenVerifier {
@@ -22,6 +23,11 @@ export interface JwtVerifierOptions {
   readonly clockSkewSeconds?: number;
 }
 
+/** A verified token is trusted again without its signature check for at most this long (and never past `exp`). */
+const VERIFIED_TTL_MS = 60_000;
+/** Bounds the cache of verified tokens; past it the oldest entries go first. */
+const VERIFIED_MAX = 10_000;
+
 /** Defaults of JwtVerifierOptions, as shared/config.ts's TOKEN_MAX_LIFETIME_SECONDS and TOKEN_CLOCK_SKEW_SECONDS. */
 export const TOKEN_DEFAULTS = { maxLifetimeSeconds: 86_400, clockSkewSeconds: 30 } as const;
 
@@ -30,12 +36,22 @@ export const TOKEN_DEFAULTS = { maxLifetimeSeconds: 86_400, clockSkewSeconds: 30
  * signature, issuer and audience, and that the token says who it is (`sub`), when it was issued (`iat`) and when it
  * expires (`exp`), lives no longer than the maximum lifetime and was not issued in the future. A token without `exp`
  * would be a password that never expires.
+ *
+ * A token that passed every check is remembered by its exact string for up to a minute (never past its `exp`): an
+ * RS256 signature check is the largest single cost of a push or a customer request, and Pub/Sub, Cloud Tasks and a
+ * customer's app send the same token again and again until it nears expiry. The bytes are identical to ones already
+ * verified, so skipping the check again changes nothing but the CPU; a rotated key takes effect within the minute.
  */
 export function jwtVerifier(options: JwtVerifierOptions): TokenVerifier {
   const maxLifetime = options.maxLifetimeSeconds ?? TOKEN_DEFAULTS.maxLifetimeSeconds;
   const skew = options.clockSkewSeconds ?? TOKEN_DEFAULTS.clockSkewSeconds;
+  const verified = new Map<string, { readonly payload: JWTPayload; readonly until: number }>();
   return {
     async verify(token) {
+      const now = Date.now();
+      const known = verified.get(token);
+      if (known && known.until > now) return known.payload;
+      if (known) verified.delete(token);
       const { payload } = await jwtVerify(token, options.keys, {
         issuer: options.issuer,
         audience: options.audience,
@@ -46,9 +62,14 @@ export function jwtVerifier(options: JwtVerifierOptions): TokenVerifier {
       });
       const { exp, iat } = payload as { exp: number; iat: number };
       if (exp - iat > maxLifetime) throw new Error('token lives longer than the maximum lifetime');
-      if (iat > Date.now() / 1000 + skew) throw new Error('token issued in the future');
+      if (iat > now / 1000 + skew) throw new Error('token issued in the future');
       if (options.email !== undefined && (payload.email !== options.email || payload.email_verified === false)) {
         throw new Error('token names another service account');
+      }
+      const until = Math.min(now + VERIFIED_TTL_MS, payload.exp !== undefined ? payload.exp * 1000 : now);
+      if (until > now) {
+        if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value as string);
+        verified.set(token, { payload, until });
       }
       return payload;
     },
@@ -100,16 +121,17 @@ export function pushAuth(verifier: TokenVerifier | null): MiddlewareHandler<AppE
 
 /**
  * Operator endpoints: `X-Api-Key: <key>` (or `Authorization: ApiKey <key>`). Keys are looked up by their SHA-256, never
- * stored or logged in clear; a valid key without one of `roles` is 403.
+ * stored or logged in clear; a valid key whose role may not take `action` (shared/domain/permissions.ts) is 403.
  */
-export function operatorAuth(keys: OperatorKeyStore, roles: readonly OperatorRole[]): MiddlewareHandler<AppEnv> {
+export function operatorAuth(keys: OperatorKeyStore, action: OperatorAction): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const key = c.req.header('x-api-key') ?? c.req.header('authorization')?.match(/^ApiKey\s+(\S+)$/)?.[1];
     if (!key || key.length > 256) throw new AppError('unauthorized', 'send an operator key in X-Api-Key');
     const operator = await keys.findByHash(createHash('sha256').update(key).digest('hex'));
     if (!operator) throw new AppError('unauthorized', 'unknown operator key');
-    if (!roles.includes(operator.role)) {
-      throw new AppError('forbidden', `this needs the ${roles.join(' or ')} role; the key has ${operator.role}`);
+    if (!mayTake(operator.role, action)) {
+      const allowed = OPERATOR_PERMISSIONS[action].join(' or ');
+      throw new AppError('forbidden', `${action} needs the ${allowed} role; the key has ${operator.role}`);
     }
     c.set('operator', operator);
     c.set('logger', c.get('logger').child({ operator: operator.keyId }));

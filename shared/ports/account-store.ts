@@ -1,4 +1,5 @@
 import type { Account, EntryDraft, LedgerEntry, PostResult } from '../domain/ledger.ts';
+import type { AuditEntry } from '../domain/permissions.ts';
 import type { Page } from './order-store.ts';
 
 export interface AccountStore {
@@ -13,5 +14,6 @@ export interface AccountStore {
   hasEntry(customerId: string, entryId: string): Promise<boolean>;
   /** Newest first. */
   entries(customerId: string, limit: number, cursor?: string): Promise<Page<LedgerEntry>>;
-  setStatus(customerId: string, status: Account['status'], now: Date): Promise<Account>;
+  /** Opens or closes the account, writing the operator's audit entry in the same transaction. */
+  setStatus(customerId: string, status: Account['status'], now: Date, audit?: AuditEntry): Promise<Account>;
 }

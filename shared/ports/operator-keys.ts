@@ -1,6 +1,6 @@
-/** Operator roles. `support` reads any order and the deliveries; `finance` also refunds. */
-export const OPERATOR_ROLES = ['support', 'finance'] as const;
-export type OperatorRole = (typeof OPERATOR_ROLES)[number];
+import type { OperatorRole } from '../domain/permissions.ts';
+
+export { OPERATOR_ROLES, type OperatorRole } from '../domain/permissions.ts';
 
 export interface OperatorKey {
   /** A short, non-secret id for logs and audit (`requestedBy`): the first 12 hex chars of the hash. */

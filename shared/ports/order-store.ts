@@ -1,5 +1,6 @@
 import type { PaymentEvent } from '../domain/events.ts';
 import type { Order, PaymentStatus } from '../domain/payment-types.ts';
+import type { AuditEntry } from '../domain/permissions.ts';
 
 /** Binds an Idempotency-Key to the request it first came with. */
 export interface IdempotencyRecord {
@@ -18,6 +19,8 @@ export type CreateOrderResult =
 export interface OrderChange {
   readonly order: Order;
   readonly events: readonly PaymentEvent[];
+  /** Operator actions that caused the change, written to the audit log in the same transaction. */
+  readonly audit?: readonly AuditEntry[];
 }
 
 export interface OrderQuery {

@@ -15,11 +15,23 @@ export interface CheckoutDetails {
   readonly checkoutUrl: string | null;
 }
 
+/** One captured payment of a gateway order. */
+export interface GatewayCapture {
+  readonly paymentId: string;
+  readonly paid: Money;
+}
+
 /** The payment status of a gateway order, collapsed from all its payment attempts. */
 export type GatewayPaymentState =
   | { readonly status: 'pending' }
   | { readonly status: 'processing'; readonly paymentId: string }
-  | { readonly status: 'succeeded'; readonly paymentId: string; readonly paid: Money }
+  | {
+      readonly status: 'succeeded';
+      readonly paymentId: string;
+      readonly paid: Money;
+      /** Every captured payment on the order, oldest first (the first is `paymentId`): a second one is refunded. */
+      readonly captures: readonly GatewayCapture[];
+    }
   | { readonly status: 'failed'; readonly paymentId: string; readonly reason: string | null };
 
 export type RefundStatus = 'pending' | 'processed' | 'failed';

@@ -25,7 +25,10 @@ export async function applyGatewayStatus(
   const { result: final, order } = done;
   const log = { orderId, status: observation.status, source: observation.source };
   if (final.outcome === 'rejected') {
-    deps.logger.log('WARNING', `transition refused: ${final.reason}`, log);
+    // "processing" arriving after a final status is an ordinary race (a confirm or an authorized webhook after the
+    // capture settled it): nothing is wrong, so it is no warning
+    const ordinary = observation.status === 'processing';
+    deps.logger.log(ordinary ? 'INFO' : 'WARNING', `transition refused: ${final.reason}`, log);
   } else if (final.outcome === 'unchanged') {
     deps.logger.log('DEBUG', `observation changed nothing: ${final.reason}`, log);
   } else {

@@ -1,9 +1,9 @@
 import { isPastMaxAge, isTerminal, needsStatusCheck, type PaymentObservation } from '../domain/order.ts';
-import type { Order } from '../domain/payment-types.ts';
+import type { Order, TransitionSource } from '../domain/payment-types.ts';
 import type { GatewayPaymentState } from '../ports/payment-gateway.ts';
 import { applyGatewayStatus } from './apply-gateway-status.ts';
 import type { Deps } from './deps.ts';
-import { type StatusCheckTask, scheduleStatusCheck } from './schedule-status-check.ts';
+import { nextCheckDelaySeconds, type StatusCheckTask, scheduleStatusCheck } from './schedule-status-check.ts';
 
 export type CheckResult =
   | { readonly outcome: 'unknown-order' }
@@ -30,6 +30,21 @@ function observationOf(state: GatewayPaymentState): PaymentObservation | null {
 }
 
 /**
+ * What a status check tells the state machine: the collapsed state, and with a success every capture the gateway
+ * holds, oldest first, so the first pays the order and any other is recorded (and refunded) rather than missed.
+ */
+export function observationsOf(
+  state: GatewayPaymentState,
+  source: TransitionSource = 'status-check',
+): PaymentObservation[] {
+  if (state.status === 'succeeded') {
+    return state.captures.map((c) => ({ status: 'succeeded', source, paymentId: c.paymentId, paid: c.paid }));
+  }
+  const one = observationOf(state);
+  return one ? [one] : [];
+}
+
+/**
  * The status-check task: ask the gateway, apply what it says, and if the order is still open either expire it (past
  * the maximum age) or schedule the next check of the chain (a failed order is watched too, see needsStatusCheck). Throws when the gateway cannot be reached, so the task
  * is retried by the queue.
@@ -44,12 +59,17 @@ export async function checkPaymentStatus(
     return { outcome: 'unknown-order' };
   }
   const maxAge = deps.settings.paymentMaxAgeSeconds;
-  if (!needsStatusCheck(order, deps.clock.now(), maxAge)) return { outcome: 'terminal', order };
-
+  const final = !needsStatusCheck(order, deps.clock.now(), maxAge);
   if (order.gateway.orderId !== null) {
-    const observation = observationOf(await deps.gateway.fetchPaymentState(order.gateway.orderId));
-    if (observation) order = (await applyGatewayStatus(order.id, observation, deps)).order ?? order;
+    // An order that became final since its last check gets one last look: a second capture whose webhook was lost
+    // (or one that paid before the capture we accepted) is recorded and refunded now, not left to the nightly job.
+    // The chain ends with this check, so this is one gateway read per order.
+    const observations = observationsOf(await deps.gateway.fetchPaymentState(order.gateway.orderId));
+    for (const observation of final ? observations.filter((o) => o.status === 'succeeded') : observations) {
+      order = (await applyGatewayStatus(order.id, observation, deps)).order ?? order;
+    }
   }
+  if (final) return { outcome: 'terminal', order };
   if (!isTerminal(order.status) && isPastMaxAge(order, deps.clock.now(), maxAge)) {
     order = (await applyGatewayStatus(order.id, { status: 'expired', source: 'status-check' }, deps)).order ?? order;
   }
@@ -57,6 +77,7 @@ export async function checkPaymentStatus(
   if (!task.chain) return { outcome: 'left-open', order };
 
   const next = { orderId: order.id, check: task.check + 1, chain: true };
-  await scheduleStatusCheck(next, deps.settings.statusCheckIntervalSeconds, deps);
+  const ageSeconds = (deps.clock.now().getTime() - Date.parse(order.createdAt)) / 1000;
+  await scheduleStatusCheck(next, nextCheckDelaySeconds(ageSeconds, deps.settings), deps);
   return { outcome: 'rescheduled', order, nextCheck: next.check };
 }

@@ -1,6 +1,7 @@
 import { AppError } from '../domain/errors.ts';
 import type { PaymentEvent } from '../domain/events.ts';
 import type { Order } from '../domain/payment-types.ts';
+import type { AuditEntry } from '../domain/permissions.ts';
 import type { Deps } from './deps.ts';
 import { relayEvents } from './publish-events.ts';
 
@@ -9,7 +10,13 @@ export type CommitDeps = Pick<Deps, 'orders' | 'outbox' | 'bus' | 'clock' | 'log
 
 /** A decision about an order: `changed` carries the new order and its events; any other outcome commits nothing. */
 export type OrderDecision =
-  | { readonly outcome: 'changed'; readonly order: Order; readonly events: readonly PaymentEvent[] }
+  | {
+      readonly outcome: 'changed';
+      readonly order: Order;
+      readonly events: readonly PaymentEvent[];
+      /** Operator actions behind the change, written to the audit log in its transaction. */
+      readonly audit?: readonly AuditEntry[];
+    }
   | { readonly outcome: string };
 
 function isChanged(
@@ -33,7 +40,9 @@ export async function commitOrderChange<D extends OrderDecision>(
   const committed = await deps.orders.update(orderId, (order) => {
     const decision = decide(order);
     last = decision;
-    return isChanged(decision) ? { order: decision.order, events: decision.events } : null;
+    if (!isChanged(decision)) return null;
+    const audit = (decision as { audit?: readonly AuditEntry[] }).audit;
+    return { order: decision.order, events: decision.events, ...(audit ? { audit } : {}) };
   });
   const result = last as D | null;
   if (result === null) return null;

@@ -5,19 +5,32 @@ import { getCustomerOrder } from './customer-orders.ts';
 import type { Deps } from './deps.ts';
 import { scheduleStatusCheck } from './schedule-status-check.ts';
 
+/** What the checkout handed the app; `gatewayOrderId` is Razorpay's `razorpay_order_id`, when the app sent it. */
+export interface CheckoutCallback {
+  readonly gatewayOrderId?: string;
+  readonly paymentId: string;
+  readonly signature: string;
+}
+
 /**
  * The checkout's callback reached the app, which forwards what it got. The signature proves the gateway issued this
  * payment id for this order; we then mark the order processing and check its status right away rather than wait
- * for the webhook. A forged signature changes nothing.
+ * for the webhook. A forged signature, or another order's callback, changes nothing.
  */
 export async function confirmPayment(
   customerId: string,
   orderId: string,
-  callback: { paymentId: string; signature: string },
+  callback: CheckoutCallback,
   deps: Pick<Deps, 'orders' | 'outbox' | 'bus' | 'tasks' | 'gateway' | 'clock' | 'logger'>,
 ): Promise<Order> {
   const order = await getCustomerOrder(customerId, orderId, deps);
   if (order.gateway.orderId === null) throw new AppError('invalid-state', 'the order has no gateway order yet');
+  if (callback.gatewayOrderId !== undefined && callback.gatewayOrderId !== order.gateway.orderId) {
+    // the app forwarded another order's checkout callback: a mix-up on its side, never applied to this order
+    throw new AppError('validation', `razorpay_order_id is not this order's gateway order`, [
+      { path: 'razorpay_order_id', message: `must be this order's gateway order id (${order.gateway.orderId})` },
+    ]);
+  }
   const valid = deps.gateway.verifyCheckoutSignature({
     gatewayOrderId: order.gateway.orderId,
     paymentId: callback.paymentId,

@@ -1,5 +1,6 @@
 import type { AccountStore } from '../ports/account-store.ts';
 import type { AttemptCounter } from '../ports/attempt-counter.ts';
+import type { AuditLog } from '../ports/audit-log.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { DeliveryStore } from '../ports/delivery-store.ts';
 import type { EventBus } from '../ports/event-bus.ts';
@@ -9,15 +10,19 @@ import type { Logger } from '../ports/logger.ts';
 import type { NotificationChannel } from '../ports/notification-channel.ts';
 import type { NotificationStore } from '../ports/notification-store.ts';
 import type { OperatorKeyStore } from '../ports/operator-keys.ts';
+import type { OrderChanges } from '../ports/order-changes.ts';
 import type { OrderStore } from '../ports/order-store.ts';
 import type { Outbox } from '../ports/outbox.ts';
 import type { PaymentGateway } from '../ports/payment-gateway.ts';
 import type { TaskQueue } from '../ports/task-queue.ts';
+import type { WebhookIssueStore } from '../ports/webhook-issue-store.ts';
 import type { WebhookPoster } from '../ports/webhook-poster.ts';
 
 export interface PaymentSettings {
   readonly statusCheckIntervalSeconds: number;
   readonly paymentMaxAgeSeconds: number;
+  /** Order age after which status checks back off (see nextCheckDelaySeconds); absent or 0: never. */
+  readonly statusCheckBackoffAfterSeconds?: number;
   /** Seconds between two checks of a refund the gateway still has pending. */
   readonly refundCheckIntervalSeconds: number;
   /** Failed attempts (across redeliveries) after which a transient failure counts as permanent. */
@@ -31,6 +36,8 @@ export interface PaymentSettings {
 /** Everything a use case may be handed. Each takes only the `Pick` it needs, which documents its reach. */
 export interface Deps {
   readonly orders: OrderStore;
+  /** Live changes of an order (Firestore snapshot listener; the in-memory store's commits). */
+  readonly orderChanges: OrderChanges;
   readonly outbox: Outbox;
   readonly bus: EventBus;
   readonly tasks: TaskQueue;
@@ -45,6 +52,10 @@ export interface Deps {
   readonly attempts: AttemptCounter;
   readonly deliveries: DeliveryStore;
   readonly operatorKeys: OperatorKeyStore;
+  /** The append-only log of operator actions. */
+  readonly audit: AuditLog;
+  /** Signed webhooks that could not be applied, kept for a person. */
+  readonly webhookIssues: WebhookIssueStore;
   /** Where notifications go besides the customer's feed. */
   readonly channels: readonly NotificationChannel[];
   readonly webhooks: WebhookPoster;

@@ -1,19 +1,22 @@
 import type { PaymentEvent } from '../domain/events.ts';
-import { requestAutoRefund } from './request-auto-refund.ts';
+import { refundOwedPayments } from './refund-owed-payments.ts';
 import { type SubmitRefundDeps, submitRefund } from './submit-refund.ts';
 
-/** Refund events go to the refunds handler: money the product must give back, and refunds to send to the gateway. */
+/**
+ * Refund events go to the refunds handler: money the product must give back, and refunds to send to the gateway.
+ * An event only says where to look: what is owed is read from the stored order, and what is submitted is the refund
+ * recorded on it.
+ */
 export async function handleRefundEvent(
   event: PaymentEvent,
   deps: SubmitRefundDeps,
-): Promise<'refund-requested' | 'submitted' | 'ignored'> {
+): Promise<'refund-requested' | 'nothing-owed' | 'submitted' | 'ignored'> {
   switch (event.type) {
     case 'payment.late_succeeded':
-    case 'payment.amount_mismatch': {
-      if (!event.paymentId) return 'ignored';
-      const trigger = event.type === 'payment.late_succeeded' ? 'late-success' : 'amount-mismatch';
-      await requestAutoRefund(event.orderId, event.paymentId, trigger, deps);
-      return 'refund-requested';
+    case 'payment.amount_mismatch':
+    case 'payment.duplicate_captured': {
+      const { requested } = await refundOwedPayments(event.orderId, deps);
+      return requested > 0 ? 'refund-requested' : 'nothing-owed';
     }
     case 'refund.initiated':
       if (!event.refund) return 'ignored';

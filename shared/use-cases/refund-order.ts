@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../domain/errors.ts';
 import type { Order, Refund } from '../domain/payment-types.ts';
+import { type Actor, auditEntry } from '../domain/permissions.ts';
 import { type RefundRequest, requestRefund } from '../domain/refund.ts';
 import { type CommitDeps, commitExistingOrderChange } from './commit-order-change.ts';
 
@@ -12,7 +13,7 @@ import { type CommitDeps, commitExistingOrderChange } from './commit-order-chang
 export async function refundOrder(
   orderId: string,
   input: { amount?: number; reason: string; idempotencyKey: string },
-  operator: { keyId: string },
+  actor: Actor,
   deps: CommitDeps,
 ): Promise<{ order: Order; refund: Refund; created: boolean }> {
   const refundId = `rfd_${createHash('sha256').update(`${orderId}\u0000${input.idempotencyKey}`).digest('hex').slice(0, 24)}`;
@@ -21,11 +22,20 @@ export async function refundOrder(
     ...(input.amount !== undefined ? { amount: input.amount } : {}),
     reason: input.reason,
     trigger: 'operator',
-    requestedBy: `operator:${operator.keyId}`,
+    // what the customer sees: an operator refunded; which key did it is in the audit log only
+    requestedBy: 'operator',
   };
   const { order, result } = await commitExistingOrderChange(
     orderId,
-    (o) => requestRefund(o, request, deps.clock.now()),
+    (o) => {
+      const change = requestRefund(o, request, deps.clock.now());
+      if (change.outcome !== 'changed' || !change.refund) return change;
+      const detail = { refundId, amount: change.refund.amount.amount, currency: change.refund.amount.currency };
+      return {
+        ...change,
+        audit: [auditEntry(actor, 'refunds.create', orderId, deps.clock.now(), input.reason, detail)],
+      };
+    },
     deps,
   );
   const refund = result.refund;
@@ -36,6 +46,6 @@ export async function refundOrder(
   ) {
     throw new AppError('idempotency-conflict', 'this Idempotency-Key was used for a different refund');
   }
-  deps.logger.log('INFO', 'refund requested', { orderId, refundId, amount: refund.amount.amount, by: operator.keyId });
+  deps.logger.log('INFO', 'refund requested', { orderId, refundId, amount: refund.amount.amount, by: actor.keyId });
   return { order, refund, created: result.outcome === 'changed' };
 }

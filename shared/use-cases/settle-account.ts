@@ -1,5 +1,7 @@
+import { AppError } from '../domain/errors.ts';
 import type { PaymentEvent } from '../domain/events.ts';
 import { type Account, type LedgerEntry, ledgerPlan } from '../domain/ledger.ts';
+import { type Actor, auditEntry } from '../domain/permissions.ts';
 import type { Page } from '../ports/order-store.ts';
 import { assertCursor } from './customer-orders.ts';
 import type { Deps } from './deps.ts';
@@ -63,12 +65,26 @@ export function listAccountEntries(
 }
 
 /** An operator closes (or reopens) an account; a closed account takes no new credit. */
-export function setAccountStatus(
+/**
+ * An operator closes or reopens a customer's account (a closed account takes no new credit: its next payment is
+ * refunded in full). Only a customer we know, one who has ordered, can be closed; the audit entry is written with
+ * the change.
+ */
+export async function setAccountStatus(
   customerId: string,
   status: Account['status'],
-  operator: { keyId: string },
-  deps: Pick<Deps, 'accounts' | 'clock' | 'logger'>,
+  actor: Actor,
+  reason: string | null,
+  deps: Pick<Deps, 'accounts' | 'orders' | 'clock' | 'logger'>,
 ): Promise<Account> {
-  deps.logger.log('NOTICE', `account ${status}`, { customerId, by: operator.keyId });
-  return deps.accounts.setStatus(customerId, status, deps.clock.now());
+  const known = (await deps.orders.list({ customerId, limit: 1 })).items.length > 0;
+  if (!known)
+    throw new AppError(
+      'not-found',
+      `no customer ${customerId}: nothing to ${status === 'closed' ? 'close' : 'reopen'}`,
+    );
+  const action = status === 'closed' ? 'accounts.close' : 'accounts.reopen';
+  const audit = auditEntry(actor, action, `customer:${customerId}`, deps.clock.now(), reason);
+  deps.logger.log('NOTICE', `account ${status}`, { customerId, by: actor.keyId });
+  return deps.accounts.setStatus(customerId, status, deps.clock.now(), audit);
 }

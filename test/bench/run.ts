@@ -1,77 +1,261 @@
-import { createEmbeddedStack } from '../../services/embedded/stack.ts';
-import { MemoryLogger } from '../../shared/adapters/logging/json-logger.ts';
-import { ManualClock } from '../../shared/adapters/memory/clocks.ts';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { DEV_RAZORPAY_KEYS } from '../../services/dev/dev-keys.ts';
+import { hmacHex } from '../../shared/adapters/gateways/razorpay/signatures.ts';
+import { event, paymentEntity } from '../support/razorpay-fixtures.ts';
+import { costPerPath, cpuPerPayment, type PathName } from './cost.ts';
+import { PRICES, pricePerMillion } from './prices.ts';
+import { type TopologyResult, topologyPipeline } from './topology.ts';
 
 /**
- * `npm run bench`: the payment flow on the embedded stack (in process, no network), measured, never asserted.
- * Rows: orders created per second with p50/p95/p99 latency, full flows (create → pay → webhook → event → notification)
- * per second, and heap growth per order held in memory.
+ * `npm run bench [-- flags]`: measured, never asserted in tests. Flags: --rounds=3 --seconds=5 --connections=32
+ * --sustain=60 (seconds of the emulator-topology run) --flows=500 (CPU per payment) --no-topology, and --quick
+ * (1 round of 3 s, 15 s sustained). Prints one table with the targets' pass/fail and writes it as JSON to
+ * test/bench/results/latest.json.
  */
-const N = Number(process.argv[2] ?? 2000);
-const base = 'http://bench.test';
-const stack = await createEmbeddedStack({ baseUrl: base, clock: new ManualClock(), logger: new MemoryLogger() });
-const token = (
-  (await (await stack.fetch(new Request(`${base}/dev/token?customerId=bench`))).json()) as { token: string }
-).token;
-const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const flag = (name: string, fallback: number) => {
+  const given = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return given ? Number(given.split('=')[1]) : fallback;
+};
+const quick = process.argv.includes('--quick');
+const ROUNDS = flag('rounds', quick ? 1 : 3);
+const SECONDS = flag('seconds', quick ? 3 : 5);
+const CONNECTIONS = flag('connections', 32);
+const SUSTAIN = flag('sustain', quick ? 15 : 60);
+const FLOWS = flag('flows', quick ? 200 : 500);
+const TOPOLOGY = !process.argv.includes('--no-topology');
+const run = promisify(execFile);
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
 }
 
-global.gc?.();
-const heapBefore = process.memoryUsage().heapUsed;
-const latencies: number[] = [];
-const gatewayOrders: string[] = [];
-let started = performance.now();
-for (let i = 0; i < N; i++) {
-  const t0 = performance.now();
-  const res = await stack.fetch(
-    new Request(`${base}/v1/orders`, {
-      method: 'POST',
-      headers: { ...headers, 'idempotency-key': `bench-${i}` },
-      body: JSON.stringify({ amount: 10_000 + i, currency: 'INR' }),
-    }),
+async function startServer(entry: string, port: number, env: Record<string, string> = {}): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PRINT_WALKTHROUGH: 'false', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (let i = 0; i < 200; i++) {
+    try {
+      await fetch(`http://127.0.0.1:${port}/`, { method: 'POST' });
+      return child;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`${entry} did not start`);
+}
+
+interface LoadResult {
+  rps: number;
+  total: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+async function load(spec: Record<string, unknown>): Promise<LoadResult> {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'test/bench/load.ts', JSON.stringify(spec)], {
+    cwd: ROOT,
+    maxBuffer: 1 << 24,
+  });
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as LoadResult;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+
+/** Orders on the stack, then a pool of signed webhooks about them (authorized, then captured, then resent). */
+async function webhookPool(stackUrl: string, token: string, orders: number): Promise<string> {
+  const created: { gatewayOrderId: string; amount: number }[] = [];
+  for (let i = 0; i < orders; i += 16) {
+    await Promise.all(
+      Array.from({ length: Math.min(16, orders - i) }, async (_, j) => {
+        const amount = 20_000 + i + j;
+        const res = await fetch(`${stackUrl}/v1/orders`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/json',
+            'idempotency-key': randomUUID(),
+          },
+          body: JSON.stringify({ amount, currency: 'INR' }),
+        });
+        const body = (await res.json()) as { checkout: { gatewayOrderId: string } };
+        created.push({ gatewayOrderId: body.checkout.gatewayOrderId, amount });
+      }),
+    );
+  }
+  const pool: { body: string; headers: Record<string, string> }[] = [];
+  for (const kind of ['payment.authorized', 'payment.captured', 'payment.captured'] as const) {
+    for (const o of created) {
+      const payment = paymentEntity({
+        id: `pay_${o.gatewayOrderId.slice(6)}`,
+        order_id: o.gatewayOrderId,
+        amount: o.amount,
+        status: kind === 'payment.authorized' ? 'authorized' : 'captured',
+        captured: kind !== 'payment.authorized',
+      });
+      const body = JSON.stringify(event(kind, { payment: { entity: payment } }));
+      pool.push({
+        body,
+        headers: {
+          'x-razorpay-signature': hmacHex(DEV_RAZORPAY_KEYS.webhookSecret, body),
+          'x-razorpay-event-id': `evt_${randomUUID().replaceAll('-', '').slice(0, 14)}`,
+        },
+      });
+    }
+  }
+  mkdirSync(`${ROOT}/.tmp`, { recursive: true });
+  const file = `${ROOT}/.tmp/bench-webhooks-${randomUUID()}.json`;
+  writeFileSync(file, JSON.stringify(pool));
+  return file;
+}
+
+interface Side {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+const summarise = (rounds: LoadResult[]): Side => ({
+  rps: mean(rounds.map((r) => r.rps)),
+  p50: median(rounds.map((r) => r.p50)),
+  p99: median(rounds.map((r) => r.p99)),
+  errors: rounds.reduce((a, r) => a + r.errors, 0),
+});
+
+async function httpRounds() {
+  const [stackPort, barePort] = await Promise.all([freePort(), freePort()]);
+  const stack = await startServer('services/embedded/server.ts', stackPort, { LOG_LEVEL: 'ERROR' });
+  const bare = await startServer('test/bench/bare-server.ts', barePort);
+  const stackUrl = `http://127.0.0.1:${stackPort}`;
+  const bareUrl = `http://127.0.0.1:${barePort}`;
+  try {
+    const token = ((await (await fetch(`${stackUrl}/dev/token?customerId=bench`)).json()) as { token: string }).token;
+    const orderSpec = (url: string) => ({
+      url: `${url}/v1/orders`,
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': '[<id>]' },
+      body: JSON.stringify({ amount: 49_900, currency: 'INR', description: 'bench' }),
+      idReplacement: true,
+    });
+    const results = {
+      orders: { stack: [] as LoadResult[], bare: [] as LoadResult[] },
+      webhooks: { stack: [] as LoadResult[], bare: [] as LoadResult[] },
+    };
+    for (let round = 0; round < ROUNDS; round++) {
+      // alternating, so drift on a shared machine falls on both sides alike
+      results.orders.bare.push(await load(orderSpec(bareUrl)));
+      results.orders.stack.push(await load(orderSpec(stackUrl)));
+      const pool = await webhookPool(stackUrl, token, 1500);
+      const webhookSpec = (url: string) => ({
+        url: `${url}/webhooks/razorpay`,
+        connections: CONNECTIONS,
+        seconds: SECONDS,
+        headers: { 'content-type': 'application/json' },
+        pool,
+      });
+      results.webhooks.bare.push(await load(webhookSpec(bareUrl)));
+      results.webhooks.stack.push(await load(webhookSpec(stackUrl)));
+      rmSync(pool, { force: true });
+    }
+    return {
+      orders: { stack: summarise(results.orders.stack), bare: summarise(results.orders.bare) },
+      webhooks: { stack: summarise(results.webhooks.stack), bare: summarise(results.webhooks.bare) },
+    };
+  } finally {
+    stack.kill('SIGTERM');
+    bare.kill('SIGTERM');
+  }
+}
+
+console.log(
+  `bench: ${ROUNDS} × ${SECONDS} s rounds, ${CONNECTIONS} connections, node ${process.version}, ${new Date().toISOString()}`,
+);
+const http = await httpRounds();
+const cpu = await cpuPerPayment(FLOWS);
+const paths = await costPerPath();
+let topology: TopologyResult | { error: string } | null = null;
+if (TOPOLOGY) {
+  try {
+    topology = await topologyPipeline(SUSTAIN);
+  } catch (error) {
+    topology = { error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+const rows: [string, string, string][] = [];
+const target = (name: string, value: string, pass: boolean | null) =>
+  rows.push([name, value, pass === null ? '' : pass ? 'PASS' : 'FAIL']);
+for (const [label, side] of [
+  ['POST /v1/orders', http.orders],
+  ['POST /webhooks/razorpay', http.webhooks],
+] as const) {
+  const ratio = side.stack.rps / side.bare.rps;
+  target(
+    `${label} (stack)`,
+    `${side.stack.rps.toFixed(0)} req/s  p50 ${side.stack.p50} ms  p99 ${side.stack.p99} ms  errors ${side.stack.errors}`,
+    null,
   );
-  const body = (await res.json()) as { checkout: { gatewayOrderId: string } };
-  latencies.push(performance.now() - t0);
-  gatewayOrders.push(body.checkout.gatewayOrderId);
+  target(
+    `${label} (bare Hono)`,
+    `${side.bare.rps.toFixed(0)} req/s  p50 ${side.bare.p50} ms  p99 ${side.bare.p99} ms  errors ${side.bare.errors}`,
+    null,
+  );
+  target(`${label} ratio ≥ 0.25, 0 errors (goal 0.5)`, ratio.toFixed(3), ratio >= 0.25 && side.stack.errors === 0);
 }
-const createSeconds = (performance.now() - started) / 1000;
-latencies.sort((a, b) => a - b);
-
-started = performance.now();
-for (const id of gatewayOrders) {
-  await stack.fetch(
-    new Request(`${base}/sandbox/control/orders/${id}/pay`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ outcome: 'success', webhook: 'deliver' }),
-    }),
+target('CPU per payment (create → … → notify, in process)', `${cpu.cpuMsPerPayment.toFixed(2)} ms`, null);
+const happy = paths['webhook delivered'];
+target('happy path Firestore writes ≤ 4', String(happy.firestoreWrites), happy.firestoreWrites <= 4);
+target('happy path Cloud Tasks ≤ 2', String(happy.tasksCreated), happy.tasksCreated <= 2);
+target('happy path Pub/Sub messages ≤ 4', String(happy.pubsubPublished), happy.pubsubPublished <= 4);
+for (const [name, c] of Object.entries(paths) as [PathName, (typeof paths)[PathName]][]) {
+  target(
+    `cost: ${name}`,
+    `r ${c.firestoreReads} w ${c.firestoreWrites} d ${c.firestoreDeletes} · tasks ${c.tasksCreated} (${c.taskDeliveries} runs) · msgs ${c.pubsubPublished} (${c.pushesReceived} pushes) · gw ${c.gatewayCalls} · $${pricePerMillion(c, cpu.cpuMsPerPayment / 1000).toFixed(0)}/M`,
+    null,
   );
 }
-await stack.drain();
-const settleSeconds = (performance.now() - started) / 1000;
-global.gc?.();
-const heapAfter = process.memoryUsage().heapUsed;
+if (topology && 'settled' in topology) {
+  target(
+    `topology: payments settled/s (${topology.seconds.toFixed(0)} s)`,
+    `${topology.settledPerSecond.toFixed(1)} /s (${topology.settled} settled, ${topology.errors} errors)`,
+    null,
+  );
+  const allFlat = Object.values(topology.memory).every((m) => m.flat);
+  target(
+    'topology: memory flat per service (peak MiB)',
+    Object.entries(topology.memory)
+      .map(([n, m]) => `${n} ${m.peakMiB.toFixed(0)} (${m.earlyMiB.toFixed(0)}→${m.lateMiB.toFixed(0)})`)
+      .join(', '),
+    SUSTAIN >= 60 ? allFlat : null,
+  );
+} else if (topology) {
+  target('topology', `not run: ${topology.error}`, null);
+}
 
-const rows = [
-  [
-    'create order (POST /v1/orders)',
-    `${(N / createSeconds).toFixed(0)} /s`,
-    `p50 ${percentile(latencies, 50).toFixed(2)} ms`,
-    `p95 ${percentile(latencies, 95).toFixed(2)} ms`,
-    `p99 ${percentile(latencies, 99).toFixed(2)} ms`,
-  ],
-  ['pay → webhook → succeeded → notified', `${(N / settleSeconds).toFixed(0)} /s`, '', '', ''],
-  [
-    'heap per order held (orders, sandbox, notifications)',
-    `${((heapAfter - heapBefore) / N / 1024).toFixed(1)} KiB`,
-    '',
-    '',
-    '',
-  ],
-];
-console.log(`bench: ${N} orders on the embedded stack (node ${process.version})`);
-for (const row of rows) console.log(`  ${(row[0] ?? '').padEnd(52)} ${row.slice(1).filter(Boolean).join('  ')}`);
-await stack.stop();
+const width = Math.max(...rows.map((r) => r[0].length));
+for (const [name, value, verdict] of rows) console.log(`  ${name.padEnd(width)}  ${verdict.padEnd(4)}  ${value}`);
+console.log(`  prices: Google list prices read ${PRICES.readAt} (test/bench/prices.ts)`);
+mkdirSync(`${ROOT}/test/bench/results`, { recursive: true });
+writeFileSync(
+  `${ROOT}/test/bench/results/latest.json`,
+  `${JSON.stringify({ at: new Date().toISOString(), node: process.version, rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, http, cpu, paths, topology, prices: PRICES, rows }, null, 2)}\n`,
+);
+console.log('  written: test/bench/results/latest.json');
+process.exit(0);

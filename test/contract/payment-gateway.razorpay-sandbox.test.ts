@@ -76,6 +76,7 @@ test('fetchPaymentState: failure then success → succeeded with the captured pa
     status: 'succeeded',
     paymentId: paid.json.paymentId,
     paid: INR(49_900),
+    captures: [{ paymentId: paid.json.paymentId, paid: INR(49_900) }],
   });
 });
 

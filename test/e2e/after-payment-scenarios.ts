@@ -56,9 +56,12 @@ export function registerAfterPaymentScenarios(
 
   run('credit fails permanently (account closed) → refunded in full and the customer told', async (h, t) => {
     const c = await client(h);
-    const closed = await operator(h, 'POST', `/v1/ops/accounts/${c.customerId}/close`);
+    const stranger = await operator(h, 'POST', `/v1/ops/accounts/cust_nobody_${Date.now()}/close`, { reason: 'x' });
+    t.is(stranger.status, 404, 'no such customer: nothing to close');
+    const order = await c.createOrder();
+    const closed = await operator(h, 'POST', `/v1/ops/accounts/${c.customerId}/close`, { reason: 'fraud review' });
     t.is(closed.status, 200, `close → ${closed.status}`);
-    const order = await paidOrder(h, c);
+    await pay(h, order.checkout.gatewayOrderId, { webhook: 'deliver' });
     const done = await until(
       h,
       () => c.order(order.id),
@@ -322,19 +325,151 @@ export function registerAfterPaymentScenarios(
         (l) => l.entries.length >= 2,
         2,
       );
+      const doubled = await paidOrder(h, c, 20_000);
+      await pay(h, doubled.checkout.gatewayOrderId, { webhook: 'deliver' });
+      await until(
+        h,
+        () => c.order(doubled.id),
+        (o) => o.refunds[0]?.status === 'processed',
+        4,
+      );
       const pushed = await h.replayEvents(20);
       t.true(pushed > 0, 'replayed');
       const { account, entries } = await ledger(c, t);
-      t.is(entries.length, 2, `credit + debit only, got ${entries.length}`);
-      t.is(account.balance.amount, 40_000, `balance ${account.balance.amount}`);
+      t.is(entries.length, 3, `two credits + one debit only, got ${entries.length}`);
+      t.is(account.balance.amount, 60_000, `balance ${account.balance.amount}`);
+      const doubledNow = await c.order(doubled.id);
+      t.is(doubledNow.refunds.length, 1, 'one refund of the second capture');
+      capturesAccountedFor(t, doubledNow);
       t.is((await c.order(credited.id)).refunds.length, 1, 'one refund on the credited order');
       t.is((await c.order(mismatched.id)).refunds.length, 1, 'one refund on the mismatched order');
-      for (const id of [credited.id, mismatched.id]) {
+      for (const id of [credited.id, mismatched.id, doubled.id]) {
         const s = await steps(c, id);
         t.is(new Set(s).size, s.length, `one notification per step: ${s}`);
       }
     },
   );
+
+  /** Every order's captures add up: captured = accepted + refunded-or-refunding (issue 14's invariant). */
+  function capturesAccountedFor(t: ExecutionContext, order: any) {
+    const captured = order.captures.reduce((s: number, c: any) => s + c.amount.amount, 0);
+    const accepted = order.captures
+      .filter((c: any) => c.accepted)
+      .reduce((s: number, c: any) => s + c.amount.amount, 0);
+    const unaccepted = order.captures.filter((c: any) => !c.accepted);
+    for (const c of unaccepted) {
+      const refunds = order.refunds.filter((r: any) => r.paymentId === c.paymentId && r.status !== 'failed');
+      t.is(
+        refunds.reduce((s: number, r: any) => s + r.amount.amount, 0),
+        c.amount.amount,
+        `unaccepted capture ${c.paymentId} refunded or refunding in full`,
+      );
+    }
+    t.is(captured, accepted + unaccepted.reduce((s: number, c: any) => s + c.amount.amount, 0));
+  }
+
+  run(
+    'a second capture on a paid order → recorded, refunded once with its own refund, customer told why',
+    async (h, t) => {
+      const c = await client(h);
+      const order = await paidOrder(h, c);
+      const second = await pay(h, order.checkout.gatewayOrderId, { webhook: 'deliver' });
+      const done = await until(
+        h,
+        () => c.order(order.id),
+        (o) => o.refunds.some((r: any) => r.status === 'processed'),
+        4,
+      );
+      t.is(done.status, 'succeeded');
+      t.is(done.captures.length, 2);
+      t.like(done.captures[1], { paymentId: second.paymentId, accepted: false, cause: 'duplicate-capture' });
+      t.is(done.refunds.length, 1);
+      t.like(done.refunds[0], {
+        id: `rfd_${second.paymentId}`,
+        paymentId: second.paymentId,
+        trigger: 'duplicate-capture',
+        amount: { amount: 49_900 },
+      });
+      capturesAccountedFor(t, done);
+      const { account } = await until(
+        h,
+        () => ledger(c, t),
+        (l) => l.entries.length > 0,
+        2,
+      );
+      t.is(account.balance.amount, 49_900, 'credited once; the duplicate never touched the ledger');
+      const told = await until(
+        h,
+        () => steps(c, order.id),
+        (s) => s.includes('refunded'),
+        2,
+      );
+      t.true(told.includes('duplicate-capture'), `steps ${told}`);
+    },
+  );
+
+  run('a second capture after expiry, the first already refunded → refunded too', async (h, t) => {
+    const c = await client(h);
+    const order = await c.createOrder();
+    await until(
+      h,
+      () => c.order(order.id),
+      (o) => o.status === 'expired',
+      Math.ceil(h.maxAgeSeconds / h.intervalSeconds) + 3,
+    );
+    const first = await pay(h, order.checkout.gatewayOrderId, { webhook: 'deliver' });
+    await until(
+      h,
+      () => c.order(order.id),
+      (o) => o.refunds[0]?.status === 'processed',
+      4,
+    );
+    const second = await pay(h, order.checkout.gatewayOrderId, { webhook: 'duplicate' });
+    const done = await until(
+      h,
+      () => c.order(order.id),
+      (o) => o.refunds.length === 2 && o.refunds.every((r: any) => r.status === 'processed'),
+      6,
+    );
+    t.deepEqual(
+      done.refunds.map((r: any) => r.id).sort(),
+      [`rfd_${first.paymentId}`, `rfd_${second.paymentId}`].sort(),
+    );
+    t.is(done.status, 'expired');
+    capturesAccountedFor(t, done);
+    t.is((await ledger(c, t)).entries.length, 0, 'never credited');
+  });
+
+  run('an event claiming a mismatch for a correctly paid order → no refund, nothing debited', async (h, t) => {
+    const c = await client(h);
+    const order = await paidOrder(h, c);
+    await until(
+      h,
+      () => ledger(c, t),
+      (l) => l.entries.length > 0,
+      2,
+    );
+    const now = await c.order(order.id);
+    for (const type of ['payment.amount_mismatch', 'payment.late_succeeded', 'payment.duplicate_captured']) {
+      await h.pushEvent({
+        id: `${order.id}:${type}:pay_forged0000001`,
+        type,
+        orderId: order.id,
+        customerId: c.customerId,
+        amount: { amount: 100, currency: 'INR' },
+        status: 'succeeded',
+        paymentId: now.paymentId,
+        source: 'webhook',
+        occurredAt: new Date().toISOString(),
+        refund: null,
+      } as { id: string; type: string; orderId: string });
+    }
+    await h.settle();
+    const after = await c.order(order.id);
+    t.is(after.refunds.length, 0, 'the order owes nothing, whatever the event said');
+    t.is(after.status, 'succeeded');
+    t.is((await ledger(c, t)).account.balance.amount, 49_900);
+  });
 
   run('operators: no key → 401, unknown key → 401, customers cannot refund', async (h, t) => {
     const c = await client(h);

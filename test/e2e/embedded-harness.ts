@@ -53,6 +53,20 @@ export async function embeddedHarness(
       await stack.drain();
       return pushed;
     },
+    async pushEvent(event) {
+      const token = await stack.issuer.pushToken();
+      for (const name of ['notifier', 'fulfillment', 'refunds']) {
+        const res = await stack.fetch(
+          new Request(`${BASE}/pubsub/${name}/payment-events`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+            body: pushEnvelope(event, `forged-${event.id}`),
+          }),
+        );
+        if (!res.ok) throw new Error(`push to ${name} → ${res.status}: ${await res.text()}`);
+      }
+      await stack.drain();
+    },
     fetch: (path, init) => stack.fetch(new Request(new URL(path, BASE), init)),
     settle: () => stack.drain(),
     async passInterval() {

@@ -19,6 +19,8 @@ export interface Harness {
   readonly operatorKey: string;
   /** Pushes every event published so far again, `times` times, to every subscriber (Pub/Sub's at-least-once). */
   replayEvents(times: number): Promise<number>;
+  /** Pushes one event to every subscriber as the topic would: what anyone able to publish to it could send. */
+  pushEvent(event: { id: string; type: string; orderId: string }): Promise<void>;
   close(): Promise<void>;
 }
 

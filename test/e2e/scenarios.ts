@@ -1,4 +1,5 @@
 import type { TestFn } from 'ava';
+import { nextStatus, sseReader, withTimeout } from '../support/sse.ts';
 import { client, type Harness, pay, sandboxPayment, scenarioRunner, signedWebhook, until } from './harness.ts';
 
 /**
@@ -105,6 +106,59 @@ export function registerScenarios(
     const after = await c.order(order.id);
     t.is(after.status, 'created', 'order unchanged');
     t.is(after.timeline.length, 1, 'order unchanged');
+  });
+
+  run(
+    "confirm with Razorpay's checkout callback as-is (razorpay_order_id, _payment_id, _signature) → 202",
+    async (h, t) => {
+      const c = await client(h);
+      const order = await c.createOrder();
+      const { paymentId, signature } = await pay(h, order.checkout.gatewayOrderId, { webhook: 'drop' });
+      const res = await c.call('POST', `/v1/orders/${order.id}/confirm`, {
+        razorpay_order_id: order.checkout.gatewayOrderId,
+        razorpay_payment_id: paymentId,
+        razorpay_signature: signature,
+      });
+      t.is(res.status, 202);
+      t.like(await res.json(), { status: 'processing' });
+    },
+  );
+
+  run("confirm: another order's razorpay_order_id → 400, order unchanged", async (h, t) => {
+    const c = await client(h);
+    const order = await c.createOrder();
+    const other = await c.createOrder();
+    const { paymentId, signature } = await pay(h, other.checkout.gatewayOrderId, { webhook: 'drop' });
+    const res = await c.call('POST', `/v1/orders/${order.id}/confirm`, {
+      razorpay_order_id: other.checkout.gatewayOrderId,
+      razorpay_payment_id: paymentId,
+      razorpay_signature: signature,
+    });
+    t.is(res.status, 400);
+    t.like(await res.json(), { errors: [{ path: 'razorpay_order_id' }] });
+    const after = await c.order(order.id);
+    t.is(after.status, 'created', 'order unchanged');
+    t.is(after.timeline.length, 1, 'order unchanged');
+  });
+
+  run('live stream: the current status at once, then each step as it happens, then the stream ends', async (h, t) => {
+    const c = await client(h);
+    const order = await c.createOrder();
+    const res = await c.call('GET', `/v1/orders/${order.id}/stream`);
+    t.is(res.status, 200);
+    const stream = sseReader(res);
+    const read = () => withTimeout(nextStatus(stream), 30_000, 'a stream event');
+    t.like(await read(), { id: '0', status: 'created' });
+    const { paymentId, signature } = await pay(h, order.checkout.gatewayOrderId, { webhook: 'drop' });
+    await c.call('POST', `/v1/orders/${order.id}/confirm`, {
+      razorpay_order_id: order.checkout.gatewayOrderId,
+      razorpay_payment_id: paymentId,
+      razorpay_signature: signature,
+    });
+    await h.settle();
+    const seen: string[] = [];
+    for (let event = await read(); event !== null; event = await read()) seen.push(`${event.id}:${event.status}`);
+    t.deepEqual(seen, ['1:processing', '2:succeeded'], 'then processing and succeeded, then the end');
   });
 
   run('ten concurrent duplicate webhooks → one transition and one notification', async (h, t) => {

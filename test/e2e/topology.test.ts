@@ -69,6 +69,17 @@ emulatorSuite('firestore', (firestoreHost) => {
           await sleep(1500);
           return pushed;
         },
+        async pushEvent(event) {
+          for (const name of ['notifier', 'fulfillment', 'refunds']) {
+            const res = await fetch(`${t.services[name]}/pubsub/payment-events`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: pushEnvelope(event, `forged-${event.id}`),
+            });
+            if (!res.ok) throw new Error(`push to ${name} → ${res.status}: ${await res.text()}`);
+          }
+          await sleep(1500);
+        },
         intervalSeconds: INTERVAL_SECONDS,
         maxAgeSeconds: 8,
         razorpay: t.razorpay,

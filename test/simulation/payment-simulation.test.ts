@@ -10,7 +10,8 @@ type Plan =
   | 'failure'
   | 'abandon'
   | 'mismatch'
-  | 'fail-then-succeed';
+  | 'fail-then-succeed'
+  | 'paid-twice';
 const PLANS: Plan[] = [
   'success',
   'success-dropped',
@@ -19,6 +20,7 @@ const PLANS: Plan[] = [
   'abandon',
   'mismatch',
   'fail-then-succeed',
+  'paid-twice',
 ];
 
 /** The status each plan must end in, whatever the order of deliveries, duplicates and crashes. */
@@ -30,6 +32,7 @@ const EXPECTED: Record<Plan, string> = {
   abandon: 'expired',
   mismatch: 'expired',
   'fail-then-succeed': 'succeeded',
+  'paid-twice': 'succeeded',
 };
 
 /**
@@ -55,9 +58,12 @@ for (const seed of [1, 2, 3, 4, 5, 6]) {
       await client(h, `sim_b_${seed}`),
       await client(h, `sim_c_${seed}`),
     ];
-    // the third customer's account is closed: their payments cannot be credited and must come back as refunds
-    t.is((await operator(h, 'POST', `/v1/ops/accounts/${customers[2]!.customerId}/close`)).status, 200);
     const orders: { id: string; plan: Plan; customer: (typeof customers)[number] }[] = [];
+    // the third customer's account is closed once they have ordered: their payments cannot be credited and must come
+    // back as refunds
+    const opening = await customers[2]!.createOrder(10_000, `sim-${seed}-opening`);
+    orders.push({ id: opening.id, plan: 'abandon', customer: customers[2]! });
+    t.is((await operator(h, 'POST', `/v1/ops/accounts/${customers[2]!.customerId}/close`)).status, 200);
 
     const steps = async (n: number) => {
       for (let i = 0; i < n; i++) {
@@ -99,8 +105,31 @@ for (const seed of [1, 2, 3, 4, 5, 6]) {
           await steps(pick(4));
           callback = await pay(h, gatewayOrderId, { webhook: pick(2) ? 'deliver' : 'drop' });
           break;
+        case 'paid-twice':
+          // Razorpay can capture twice on one order: the second must be recorded and refunded, never kept
+          callback = await pay(h, gatewayOrderId, { webhook: pick(2) ? 'deliver' : 'drop' });
+          await steps(pick(4));
+          // (its webhook arrives, maybe twice: a lost one is the nightly reconciliation's to find, the order being final)
+          await pay(h, gatewayOrderId, { webhook: pick(2) ? 'deliver' : 'duplicate' });
+          break;
         case 'abandon':
           break;
+      }
+      if (random() < 0.3) {
+        // a lying event: anyone able to publish claims money must go back; the order decides, and owes nothing new
+        const current = await customer.order(order.id);
+        await h.pushEvent({
+          id: `${order.id}:payment.amount_mismatch:pay_lie${seed}x${i}`,
+          type: pick(2) ? 'payment.amount_mismatch' : 'payment.duplicate_captured',
+          orderId: order.id,
+          customerId: customer.customerId,
+          amount: { amount: 100, currency: 'INR' },
+          status: current.status,
+          paymentId: `pay_lie${seed}x${i}`,
+          source: 'webhook',
+          occurredAt: clock.now().toISOString(),
+          refund: null,
+        } as { id: string; type: string; orderId: string });
       }
       if (callback && random() < 0.5) {
         const { paymentId, signature } = callback;
@@ -150,6 +179,18 @@ for (const seed of [1, 2, 3, 4, 5, 6]) {
       const transitions = order.timeline.filter((e: any) => e.kind === 'transition').map((e: any) => e.to);
       t.is(new Set(transitions).size, transitions.length, `${id}: no status entered twice`);
       if (plan === 'mismatch') t.true(order.flags.includes('amount-mismatch'), `${id} flagged`);
+      if (plan === 'paid-twice') t.is(order.captures.length, 2, `${id}: both captures recorded`);
+      // every capture is accepted, or refunded (or refunding) in full: captured = accepted + refunded-or-refunding
+      const auto = order.refunds.filter((r: any) => r.trigger !== 'operator');
+      t.is(
+        new Set(auto.map((r: any) => r.paymentId)).size,
+        auto.length,
+        `${id}: at most one automatic refund per payment`,
+      );
+      t.true(
+        auto.every((r: any) => order.captures.some((c: any) => c.paymentId === r.paymentId)),
+        `${id}: automatic refunds only of captures the order holds`,
+      );
       const feed = (await customer.notifications()).filter((n: any) => n.orderId === id);
       const notes = feed.map((n: any) => n.step);
       t.is(new Set(feed.map((n: any) => n.id)).size, feed.length, `${id}: one notification per step (and refund)`);

@@ -7,6 +7,7 @@ import { ManualClock } from '../../shared/adapters/memory/clocks.ts';
 import { SeededIds } from '../../shared/adapters/memory/ids.ts';
 import { MemoryAccountStore } from '../../shared/adapters/memory/memory-account-store.ts';
 import { MemoryAttemptCounter } from '../../shared/adapters/memory/memory-attempt-counter.ts';
+import { MemoryAuditLog } from '../../shared/adapters/memory/memory-audit-log.ts';
 import { MemoryDeliveryStore } from '../../shared/adapters/memory/memory-delivery-store.ts';
 import { MemoryEventBus } from '../../shared/adapters/memory/memory-event-bus.ts';
 import { MemoryInboxStore } from '../../shared/adapters/memory/memory-inbox-store.ts';
@@ -14,6 +15,7 @@ import { MemoryNotificationStore } from '../../shared/adapters/memory/memory-not
 import { MemoryOperatorKeyStore } from '../../shared/adapters/memory/memory-operator-keys.ts';
 import { MemoryOrderStore } from '../../shared/adapters/memory/memory-order-store.ts';
 import { MemoryTaskQueue } from '../../shared/adapters/memory/memory-task-queue.ts';
+import { MemoryWebhookIssueStore } from '../../shared/adapters/memory/memory-webhook-issue-store.ts';
 import type { PaymentEvent } from '../../shared/domain/events.ts';
 import { applyObservation, attachGatewayOrder, newOrder } from '../../shared/domain/order.ts';
 import type { Order } from '../../shared/domain/payment-types.ts';
@@ -148,6 +150,7 @@ export async function serviceDeps() {
   const push = await pushIssuer();
   const deps: Deps & { pushTokens: TokenVerifier; bodyLimitBytes: number } = {
     orders: store,
+    orderChanges: store,
     outbox: store,
     bus,
     tasks: queue,
@@ -165,6 +168,8 @@ export async function serviceDeps() {
       appWebhook: null,
     },
     accounts: new MemoryAccountStore(),
+    audit: new MemoryAuditLog(),
+    webhookIssues: new MemoryWebhookIssueStore(),
     attempts: new MemoryAttemptCounter(),
     deliveries: new MemoryDeliveryStore(),
     operatorKeys: MemoryOperatorKeyStore.fromPairs(''),

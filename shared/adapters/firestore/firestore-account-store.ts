@@ -8,8 +8,10 @@ import {
   openAccount,
   type PostResult,
 } from '../../domain/ledger.ts';
+import type { AuditEntry } from '../../domain/permissions.ts';
 import type { AccountStore } from '../../ports/account-store.ts';
 import type { Page } from '../../ports/order-store.ts';
+import { writeAudit } from './firestore-audit-log.ts';
 import { safeDocId, toData } from './firestore-docs.ts';
 
 /**
@@ -30,7 +32,7 @@ export class FirestoreAccountStore implements AccountStore {
 
   constructor(
     private readonly db: Firestore,
-    prefix = '',
+    private readonly prefix = '',
   ) {
     this.accounts = db.collection(`${prefix}accounts`);
     this.ledger = db.collection(`${prefix}ledger-entries`);
@@ -79,13 +81,14 @@ export class FirestoreAccountStore implements AccountStore {
     return { items, nextCursor: matching.length > limit && last ? encodeCursor(last) : null };
   }
 
-  async setStatus(customerId: string, status: Account['status'], now: Date): Promise<Account> {
+  async setStatus(customerId: string, status: Account['status'], now: Date, audit?: AuditEntry): Promise<Account> {
     const ref = this.accountRef(customerId);
     return this.db.runTransaction(async (tx) => {
       const snap = await tx.get(ref);
       const current = snap.exists ? (snap.data() as Account) : openAccount(customerId);
       const next = toData<Account>({ ...current, status, updatedAt: now.toISOString() });
       tx.set(ref, next);
+      writeAudit(this.db, tx, audit ? [audit] : [], this.prefix);
       return next;
     });
   }

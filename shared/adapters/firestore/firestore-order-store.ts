@@ -9,6 +9,7 @@ import { decodeCursor, encodeCursor } from '../../domain/cursor.ts';
 import { AppError } from '../../domain/errors.ts';
 import type { PaymentEvent } from '../../domain/events.ts';
 import type { Order } from '../../domain/payment-types.ts';
+import type { OrderChanges, Unsubscribe } from '../../ports/order-changes.ts';
 import type {
   CreateOrderResult,
   IdempotencyRecord,
@@ -20,6 +21,7 @@ import type {
 import type { Outbox, OutboxEntry } from '../../ports/outbox.ts';
 import { type FieldCipher, isSealed, type Sealed } from '../crypto/field-cipher.ts';
 import { joinRecord, type SealingPlan, splitRecord } from '../crypto/sealed-record.ts';
+import { writeAudit } from './firestore-audit-log.ts';
 import { hashedId, safeDocId, toData } from './firestore-docs.ts';
 import { expiresAt } from './retention.ts';
 
@@ -93,7 +95,7 @@ const MAX_BATCH = 500;
  * so callbacks do nothing but the transaction's own reads and writes, and `update`'s `change` is required to be pure.
  * Queries need the composite indexes in infra/firestore/firestore.indexes.json.
  */
-export class FirestoreOrderStore implements OrderStore, Outbox {
+export class FirestoreOrderStore implements OrderStore, Outbox, OrderChanges {
   private readonly orders: CollectionReference;
   private readonly idempotency: CollectionReference;
   private readonly outbox: CollectionReference;
@@ -101,7 +103,7 @@ export class FirestoreOrderStore implements OrderStore, Outbox {
   constructor(
     private readonly db: Firestore,
     private readonly cipher: FieldCipher,
-    prefix = '',
+    private readonly prefix = '',
   ) {
     this.orders = db.collection(`${prefix}orders`);
     this.idempotency = db.collection(`${prefix}idempotency-keys`);
@@ -162,6 +164,7 @@ export class FirestoreOrderStore implements OrderStore, Outbox {
       const data = toData(result.order);
       tx.set(ref, await this.seal(data, isSealed(stored.sealed) ? stored.sealed : null));
       this.writeEvents(tx, result.events);
+      writeAudit(this.db, tx, result.audit, this.prefix);
       return toData(data);
     });
   }
@@ -193,6 +196,25 @@ export class FirestoreOrderStore implements OrderStore, Outbox {
       .limit(limit)
       .get();
     return Promise.all(snap.docs.map((d) => this.open(d.data())));
+  }
+
+  /**
+   * A snapshot listener on the order's document: Firestore pushes the document now and after every committed change
+   * (no polling). A missing document is not reported; a listener error (the stream broke) goes to `onError`.
+   */
+  watch(orderId: string, listener: (order: Order) => void, onError?: (error: Error) => void): Unsubscribe {
+    // the document is sealed: each snapshot is opened in turn, so the listener still sees them in commit order
+    let opened: Promise<void> = Promise.resolve();
+    return this.orders.doc(orderId).onSnapshot(
+      (snap) => {
+        if (!snap.exists) return;
+        const data = snap.data();
+        opened = opened
+          .then(async () => listener(await this.open(data)))
+          .catch((error: unknown) => onError?.(error instanceof Error ? error : new Error(String(error))));
+      },
+      (error) => onError?.(error),
+    );
   }
 
   async pending(limit: number): Promise<readonly OutboxEntry[]> {

@@ -1,11 +1,13 @@
 import type { Logger, Severity } from '../../ports/logger.ts';
 
-const RANK: Record<Severity, number> = { DEBUG: 0, INFO: 1, NOTICE: 2, WARNING: 3, ERROR: 4 };
+/** Severities in order, lowest first. */
+export const RANK: Record<Severity, number> = { DEBUG: 0, INFO: 1, NOTICE: 2, WARNING: 3, ERROR: 4 };
 
 /** Keys whose values must never reach a log line, whoever passes them. */
 const REDACT = /secret|signature|token|authorization|password|api[-_]?key|email|contact|phone|vpa|card/i;
 
-function redact(fields: Record<string, unknown>): Record<string, unknown> {
+/** Copies `fields` with secrets replaced and errors reduced to name and message. */
+export function redact(fields: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(fields)) {
     if (REDACT.test(k)) out[k] = '[redacted]';

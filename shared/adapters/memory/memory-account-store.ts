@@ -7,8 +7,10 @@ import {
   openAccount,
   type PostResult,
 } from '../../domain/ledger.ts';
+import type { AuditEntry } from '../../domain/permissions.ts';
 import type { AccountStore } from '../../ports/account-store.ts';
 import type { Page } from '../../ports/order-store.ts';
+import type { MemoryAuditLog } from './memory-audit-log.ts';
 
 /**
  * Accounts and their ledger entries in memory. Each method is synchronous between awaits, so a post (read the
@@ -16,6 +18,9 @@ import type { Page } from '../../ports/order-store.ts';
  * and out.
  */
 export class MemoryAccountStore implements AccountStore {
+  /** `auditLog`: where account changes by operators are recorded. */
+  constructor(private readonly auditLog: MemoryAuditLog | null = null) {}
+
   private readonly accounts = new Map<string, Account>();
   /** customerId → entry id → entry. */
   private readonly ledger = new Map<string, Map<string, LedgerEntry>>();
@@ -27,7 +32,9 @@ export class MemoryAccountStore implements AccountStore {
   async post(customerId: string, drafts: readonly EntryDraft[], now: Date): Promise<PostResult> {
     const account = this.accounts.get(customerId) ?? openAccount(customerId);
     const entries = this.ledger.get(customerId) ?? new Map<string, LedgerEntry>();
-    const result = applyEntries(structuredClone(account), structuredClone(drafts), new Set(entries.keys()), now);
+    // only the drafts' own ids, as the Firestore store reads only their docs: copying every key made a post O(entries)
+    const posted = new Set(drafts.filter((d) => entries.has(d.id)).map((d) => d.id));
+    const result = applyEntries(structuredClone(account), structuredClone(drafts), posted, now);
     if (result.outcome === 'posted' && result.entries.length > 0) {
       for (const entry of result.entries) entries.set(entry.id, structuredClone(entry));
       this.ledger.set(customerId, entries);
@@ -54,10 +61,11 @@ export class MemoryAccountStore implements AccountStore {
     };
   }
 
-  async setStatus(customerId: string, status: Account['status'], now: Date): Promise<Account> {
+  async setStatus(customerId: string, status: Account['status'], now: Date, audit?: AuditEntry): Promise<Account> {
     const current = this.accounts.get(customerId) ?? openAccount(customerId);
     const next: Account = { ...current, status, updatedAt: now.toISOString() };
     this.accounts.set(customerId, structuredClone(next));
+    if (audit) this.auditLog?.record([audit]);
     return structuredClone(next);
   }
 }

@@ -110,9 +110,10 @@ export class MemoryEventBus extends Pumped<Delivery> implements EventBus {
     if (this.options.token) {
       headers.authorization = `Bearer ${await this.options.token(this.options.audience ?? subscription.pushUrl)}`;
     }
-    const response = await subscription.dispatch(
-      new Request(subscription.pushUrl, { method: 'POST', headers, body: JSON.stringify(envelope) }),
-    );
+    const body = JSON.stringify(envelope);
+    // as Pub/Sub sends it; without it a body limit has to stream and copy the body to measure it
+    headers['content-length'] = String(Buffer.byteLength(body));
+    const response = await subscription.dispatch(new Request(subscription.pushUrl, { method: 'POST', headers, body }));
     await response.body?.cancel();
     return response.ok;
   }

@@ -3,6 +3,7 @@ import { AppError } from '../../domain/errors.ts';
 import type { PaymentEvent } from '../../domain/events.ts';
 import { isTerminal } from '../../domain/order.ts';
 import type { Order } from '../../domain/payment-types.ts';
+import type { OrderChanges, Unsubscribe } from '../../ports/order-changes.ts';
 import type {
   CreateOrderResult,
   IdempotencyRecord,
@@ -12,17 +13,22 @@ import type {
   Page,
 } from '../../ports/order-store.ts';
 import type { Outbox, OutboxEntry } from '../../ports/outbox.ts';
+import type { MemoryAuditLog } from './memory-audit-log.ts';
 
 /**
  * Orders, idempotency records and the outbox in memory. Each method is synchronous between awaits, which gives
  * the same all-or-nothing commit a Firestore transaction gives. Values are cloned in and out so no caller can
  * mutate stored state behind the store's back.
  */
-export class MemoryOrderStore implements OrderStore, Outbox {
+export class MemoryOrderStore implements OrderStore, Outbox, OrderChanges {
   private readonly orders = new Map<string, Order>();
+  private readonly watchers = new Map<string, Set<(order: Order) => void>>();
   private readonly idempotency = new Map<string, { fingerprint: string; orderId: string }>();
   private readonly outbox = new Map<string, OutboxEntry>();
   private readonly byGatewayOrder = new Map<string, string>();
+
+  /** `audit`: where operator actions committed with an order change are recorded. */
+  constructor(private readonly audit: MemoryAuditLog | null = null) {}
 
   async create(order: Order, idem: IdempotencyRecord, events: readonly PaymentEvent[]): Promise<CreateOrderResult> {
     const key = `${idem.customerId}\u0000${idem.key}`;
@@ -54,6 +60,7 @@ export class MemoryOrderStore implements OrderStore, Outbox {
     const result = change(structuredClone(current));
     if (!result) return null;
     this.commit(result.order, result.events);
+    this.audit?.record(result.audit ?? []);
     return structuredClone(result.order);
   }
 
@@ -86,6 +93,24 @@ export class MemoryOrderStore implements OrderStore, Outbox {
     );
   }
 
+  /** Tells the listener the order now (when it exists), then after every commit of it, each in a microtask. */
+  watch(orderId: string, listener: (order: Order) => void): Unsubscribe {
+    let active = true;
+    const tell = (order: Order) => {
+      if (active) listener(structuredClone(order));
+    };
+    const set = this.watchers.get(orderId) ?? new Set();
+    this.watchers.set(orderId, set);
+    set.add(tell);
+    const current = this.orders.get(orderId);
+    if (current) queueMicrotask(() => tell(current));
+    return () => {
+      active = false;
+      set.delete(tell);
+      if (set.size === 0 && this.watchers.get(orderId) === set) this.watchers.delete(orderId);
+    };
+  }
+
   async pending(limit: number): Promise<readonly OutboxEntry[]> {
     return structuredClone([...this.outbox.values()].slice(0, limit));
   }
@@ -95,7 +120,10 @@ export class MemoryOrderStore implements OrderStore, Outbox {
   }
 
   private commit(order: Order, events: readonly PaymentEvent[]): void {
-    this.orders.set(order.id, structuredClone(order));
+    const stored = structuredClone(order);
+    this.orders.set(order.id, stored);
+    // after the commit, never inside it: a listener cannot see or disturb a half-done write
+    for (const tell of this.watchers.get(order.id) ?? []) queueMicrotask(() => tell(stored));
     if (order.gateway.orderId) this.byGatewayOrder.set(order.gateway.orderId, order.id);
     for (const event of events) {
       // idempotent: an event id already waiting is the same event

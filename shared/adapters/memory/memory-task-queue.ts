@@ -59,9 +59,10 @@ export class MemoryTaskQueue extends Pumped<TaskRequest> implements TaskQueue {
     if (this.options.token) {
       headers.authorization = `Bearer ${await this.options.token(this.options.audience ?? new URL(target.url).origin)}`;
     }
-    const response = await target.dispatch(
-      new Request(target.url, { method: 'POST', headers, body: JSON.stringify(d.item.body) }),
-    );
+    const body = JSON.stringify(d.item.body);
+    // as Cloud Tasks sends it; without it a body limit has to stream and copy the body to measure it
+    headers['content-length'] = String(Buffer.byteLength(body));
+    const response = await target.dispatch(new Request(target.url, { method: 'POST', headers, body }));
     await response.body?.cancel();
     return response.ok;
   }

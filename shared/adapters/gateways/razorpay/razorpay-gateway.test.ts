@@ -107,7 +107,12 @@ test('fetchPaymentState: GET /v1/orders/:id/payments, collapsed', async (t) => {
     json({ entity: 'collection', count: 2, items: [paymentEntity(), failedPayment({ id: 'pay_old' })] }),
   );
   const state = await gateway(api.fetch).fetchPaymentState('order_9A33XWu170gUtm');
-  t.deepEqual(state, { status: 'succeeded', paymentId: 'pay_29QQoUBi66xm2f', paid: INR(49_900) });
+  t.deepEqual(state, {
+    status: 'succeeded',
+    paymentId: 'pay_29QQoUBi66xm2f',
+    paid: INR(49_900),
+    captures: [{ paymentId: 'pay_29QQoUBi66xm2f', paid: INR(49_900) }],
+  });
   t.is(api.seen[0]?.url, 'https://api.razorpay.test/v1/orders/order_9A33XWu170gUtm/payments');
   t.is(api.seen[0]?.method, 'GET');
 });

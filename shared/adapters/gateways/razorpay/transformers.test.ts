@@ -36,7 +36,22 @@ test('collapsePayments: a captured attempt among failures → succeeded with tha
     status: 'succeeded',
     paymentId: 'pay_captured00000',
     paid: { amount: 12_300, currency: 'INR' },
+    captures: [{ paymentId: 'pay_captured00000', paid: { amount: 12_300, currency: 'INR' } }],
   });
+});
+
+test('collapsePayments: two captures → the earliest paid the order; both listed, oldest first', (t) => {
+  const state = collapsePayments(
+    payments(
+      paymentEntity({ id: 'pay_second0000000', amount: 100, created_at: 5 }),
+      paymentEntity({ id: 'pay_first00000000', amount: 100, created_at: 4 }),
+    ),
+  );
+  t.like(state, { status: 'succeeded', paymentId: 'pay_first00000000' });
+  t.deepEqual(state.status === 'succeeded' ? state.captures.map((c) => c.paymentId) : [], [
+    'pay_first00000000',
+    'pay_second0000000',
+  ]);
 });
 
 test('collapsePayments: a captured-then-refunded payment still counts as succeeded', (t) => {

@@ -159,8 +159,9 @@ function failureReason(p: RzpPayment): string | null {
 /**
  * Collapses every payment attempt on an order into one state. Precedence, strongest first:
  *  1. any captured payment → succeeded, with that payment's own amount (the domain compares it with the order, so
- *     a short or excess capture is flagged there, not hidden here). Razorpay lets one capture settle an order; if
- *     there were ever two, the earliest is the one that paid it.
+ *     a short or excess capture is flagged there, not hidden here). Razorpay can capture twice on one order (a UPI
+ *     approval after a retry, a second tab): the earliest is the one that paid it, and every capture is listed so
+ *     the others are recorded and refunded.
  *  2. else any authorized payment → processing: money is blocked and capture is due (auto-capture, or Razorpay's
  *     auto-refund after 5 days, which would then show up as a failure/refund, not as success).
  *  3. else any attempt still `created` (or a status we do not know) → processing: the customer is mid-checkout,
@@ -173,12 +174,14 @@ function failureReason(p: RzpPayment): string | null {
 export function collapsePayments(payments: readonly RzpPayment[]): GatewayPaymentState {
   if (payments.length === 0) return { status: 'pending' };
   const chronological = [...payments].reverse().sort((a, b) => a.created_at - b.created_at);
-  const captured = chronological.find(isCaptured);
+  const captures = chronological.filter(isCaptured);
+  const captured = captures[0];
   if (captured) {
     return {
       status: 'succeeded',
       paymentId: captured.id,
       paid: { amount: captured.amount, currency: captured.currency },
+      captures: captures.map((p) => ({ paymentId: p.id, paid: { amount: p.amount, currency: p.currency } })),
     };
   }
   const authorized = chronological.findLast((p) => p.status === 'authorized');

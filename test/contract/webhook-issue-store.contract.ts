@@ -1,0 +1,41 @@
+import type { TestFn } from 'ava';
+import type { WebhookIssue, WebhookIssueStore } from '../../shared/ports/webhook-issue-store.ts';
+
+/** The promises of the webhook issue store: one issue per event, listed newest first. */
+export function webhookIssueStoreContract(test: TestFn, make: () => WebhookIssueStore): void {
+  const issue = (id: string, minute: number): WebhookIssue => ({
+    id,
+    at: new Date(Date.UTC(2026, 2, 1, 10, minute)).toISOString(),
+    eventType: 'payment.captured',
+    reason: 'a payment for an order we do not hold',
+    gatewayOrderId: 'order_X',
+    paymentId: 'pay_X',
+    refundId: null,
+  });
+
+  test('webhook issues: the same event recorded twice is one issue; listed newest first across pages', async (t) => {
+    const store = make();
+    for (let i = 0; i < 5; i++) await store.record(issue(`evt_${i}`, i));
+    await store.record(issue('evt_2', 30));
+    const all = await everyPage((cursor) => store.list(2, cursor));
+    t.deepEqual(
+      all.map((i) => i.id),
+      ['evt_4', 'evt_3', 'evt_2', 'evt_1', 'evt_0'],
+    );
+  });
+}
+
+/** Every item of a paged listing, following `nextCursor` to the end. */
+async function everyPage<T>(
+  page: (cursor?: string) => Promise<{ items: readonly T[]; nextCursor: string | null }>,
+): Promise<T[]> {
+  const out: T[] = [];
+  let cursor: string | undefined;
+  for (let guard = 0; guard < 100; guard++) {
+    const p = await page(cursor);
+    out.push(...p.items);
+    if (!p.nextCursor) break;
+    cursor = p.nextCursor;
+  }
+  return out;
+}
