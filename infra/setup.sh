@@ -41,6 +41,10 @@ for (const i of indexes) {
   const fields = i.fields.map((f) => `--field-config=field-path=${f.fieldPath},${f.order ? "order=" + f.order.toLowerCase() : "array-config=" + f.arrayConfig.toLowerCase()}`);
   console.log(["--collection-group=" + i.collectionGroup, "--query-scope=" + (i.queryScope || "COLLECTION"), ...fields].join(" "));
 }' | while read -r args; do try g firestore indexes composite create $args --async; done
+# TTL policies: records kept only to make retries safe carry expiresAt and are deleted after it (retention.ts)
+for c in $(node -p 'require("./infra/firestore/firestore.indexes.json").fieldOverrides.filter((f) => f.ttl).map((f) => f.collectionGroup).join(" ")'); do
+  try g firestore fields ttls update expiresAt --collection-group="$c" --enable-ttl --async
+done
 
 # Cloud Tasks: payment and refund status checks, and app-webhook deliveries (retried with backoff for a day)
 for q in status-checks refund-checks notification-deliveries; do

@@ -128,6 +128,54 @@ const Common = {
   // Standard emulator variables; the Google clients read them themselves.
   FIRESTORE_EMULATOR_HOST: optionalText,
   PUBSUB_EMULATOR_HOST: optionalText,
+  // Envelope encryption of payment information at rest. Cloud KMS CryptoKey wrapping the per-record data keys
+  // (`projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>`), or a local key file (created 0600 when missing) for
+  // the embedded default and the emulators; Google Cloud without the emulators accepts only KMS.
+  KMS_KEY_NAME: v.optional(
+    v.pipe(
+      text,
+      v.regex(
+        /^projects\/[^/]+\/locations\/[^/]+\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/,
+        'KMS_KEY_NAME: projects/…/cryptoKeys/<key>',
+      ),
+    ),
+  ),
+  LOCAL_KEY_FILE: optionalText,
+
+  // Customer and push tokens: the longest lifetime (exp - iat) accepted, and the clock skew allowed on exp/iat/nbf.
+  TOKEN_MAX_LIFETIME_SECONDS: int(86_400, 60),
+  TOKEN_CLOCK_SKEW_SECONDS: int(30, 0),
+  // The webhook secret being rotated out: during a rotation window a signature under either secret verifies.
+  RAZORPAY_WEBHOOK_SECRET_PREVIOUS: optionalText,
+  // A webhook whose event was created longer ago than this is acknowledged but not applied (a replay); the status
+  // check settles the payment instead.
+  WEBHOOK_TOLERANCE_SECONDS: int(86_400, 60),
+
+  // Abuse limits, per minute: requests per customer (by token subject) and per client IP on the public API, and per
+  // operator key on operator routes. Over the limit: 429 with Retry-After.
+  RATE_LIMIT_CUSTOMER_PER_MINUTE: int(120, 1),
+  RATE_LIMIT_IP_PER_MINUTE: int(600, 1),
+  RATE_LIMIT_OPERATOR_PER_MINUTE: int(120, 1),
+  // Requests refused as unauthenticated per client IP and minute; past it every request from that IP gets 429 until
+  // the minute is over (token and operator key guessing).
+  RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: int(30, 1),
+  // Orders a customer may have open (created or processing) at once; one more is refused with 429.
+  MAX_OPEN_ORDERS_PER_CUSTOMER: int(20, 1),
+  // Browser origins allowed to call the public API (CORS), comma separated; none by default.
+  CORS_ORIGINS: v.pipe(
+    v.optional(v.string(), ''),
+    v.transform((s) =>
+      s
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    ),
+    v.check(
+      (origins) => origins.every((o) => URL.canParse(o) && new URL(o).origin === o),
+      'CORS_ORIGINS: origins such as https://app.example.com',
+    ),
+  ),
+
   // Print the README's walk-through at start (embedded).
   PRINT_WALKTHROUGH: bool(true),
 };
@@ -217,6 +265,36 @@ export function razorpayKeys(config: Config, who: string): v.InferOutput<typeof 
 /** The customer token issuer, for the service that authenticates customers. */
 export function customerAuth(config: Config, who: string): v.InferOutput<typeof CustomerAuth> {
   return section(CustomerAuth, config, who);
+}
+
+/** Where the key-encryption key lives: Cloud KMS, or a local key file (embedded default, or next to the emulators). */
+export type KeyEncryptionSetting = { readonly kms: string } | { readonly file: string };
+
+/** The key-encryption key setting, for the services that store payment information in Firestore. */
+export function keyEncryption(config: Config, who: string): KeyEncryptionSetting {
+  if (config.KMS_KEY_NAME) return { kms: config.KMS_KEY_NAME };
+  if (config.RUNTIME === 'embedded') return { file: config.LOCAL_KEY_FILE ?? '.keys/payments-kek.json' };
+  if (config.LOCAL_KEY_FILE && config.FIRESTORE_EMULATOR_HOST) return { file: config.LOCAL_KEY_FILE };
+  throw new ConfigError(
+    `${who} needs KMS_KEY_NAME (LOCAL_KEY_FILE is accepted only with FIRESTORE_EMULATOR_HOST, on the emulators)`,
+  );
+}
+
+/** The public API's abuse limits, as the services take them. */
+export function abuseLimits(config: Config): {
+  ipPerMinute: number;
+  customerPerMinute: number;
+  operatorPerMinute: number;
+  authFailuresPerMinute: number;
+  maxOpenOrdersPerCustomer: number;
+} {
+  return {
+    ipPerMinute: config.RATE_LIMIT_IP_PER_MINUTE,
+    customerPerMinute: config.RATE_LIMIT_CUSTOMER_PER_MINUTE,
+    operatorPerMinute: config.RATE_LIMIT_OPERATOR_PER_MINUTE,
+    authFailuresPerMinute: config.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE,
+    maxOpenOrdersPerCustomer: config.MAX_OPEN_ORDERS_PER_CUSTOMER,
+  };
 }
 
 /** The URL of a service that receives tasks, from SERVICE_URLS. */

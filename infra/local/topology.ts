@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { PubSub } from '@google-cloud/pubsub';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
@@ -9,6 +10,7 @@ import { createDevRoutes } from '../../services/dev/dev-routes.ts';
 import { LocalIssuer } from '../../services/dev/local-issuer.ts';
 import { createSandboxGateway, type SandboxGateway } from '../../services/sandbox-gateway/app.ts';
 import { createSchedulerClient, ensureSchedulerJobs } from '../../shared/adapters/cloud-scheduler/scheduler-jobs.ts';
+import { LocalKeyFile } from '../../shared/adapters/crypto/local-key-file.ts';
 import { JsonLogger } from '../../shared/adapters/logging/json-logger.ts';
 import { SystemClock } from '../../shared/adapters/memory/clocks.ts';
 import { ensurePubSubTopology } from '../../shared/adapters/pubsub/pubsub-topology.ts';
@@ -50,6 +52,8 @@ export interface Topology {
   readonly razorpay: RazorpayKeys;
   /** An operator key with the finance role (the configured one's first finance key, or a development key). */
   readonly operatorKey: string | null;
+  /** The local key file the services wrap their data keys with (LOCAL_KEY_FILE), as an absolute path. */
+  readonly keyFile: string;
   stop(): Promise<void>;
 }
 
@@ -70,6 +74,16 @@ const PASSED_ON = [
   'LOG_LEVEL',
   'TASKS_LOCATION',
   'PAYMENT_EVENTS_TOPIC',
+  'TOKEN_MAX_LIFETIME_SECONDS',
+  'TOKEN_CLOCK_SKEW_SECONDS',
+  'RAZORPAY_WEBHOOK_SECRET_PREVIOUS',
+  'WEBHOOK_TOLERANCE_SECONDS',
+  'RATE_LIMIT_CUSTOMER_PER_MINUTE',
+  'RATE_LIMIT_IP_PER_MINUTE',
+  'RATE_LIMIT_OPERATOR_PER_MINUTE',
+  'RATE_LIMIT_AUTH_FAILURES_PER_MINUTE',
+  'MAX_OPEN_ORDERS_PER_CUSTOMER',
+  'CORS_ORIGINS',
 ] as const;
 
 function listen(fetch: Hono['fetch'], port: number, hostname: string): Promise<ServerType> {
@@ -148,8 +162,13 @@ export async function startLocalTopology(options: TopologyOptions): Promise<Topo
         .find((pair) => pair.startsWith('finance:'))
         ?.slice('finance:'.length) ?? null;
 
+    // the key-encryption key: a local file standing in for Cloud KMS, made before the services race to create it
+    const keyFile = resolve(settings.LOCAL_KEY_FILE ?? '.keys/payments-kek.json');
+    await LocalKeyFile.open(keyFile);
+
     // what every service's container would be given, as strings, exactly as Cloud Run passes its environment
     const common: Record<string, string> = {
+      LOCAL_KEY_FILE: keyFile,
       RUNTIME: 'google',
       HOST: '127.0.0.1',
       GOOGLE_CLOUD_PROJECT: projectId,
@@ -240,6 +259,7 @@ export async function startLocalTopology(options: TopologyOptions): Promise<Topo
 
     const dev = createDevRoutes(issuer);
     const front = createFrontDoor({
+      logger,
       forward: (service, request) => {
         const incoming = new URL(request.url);
         return proxy(`${url(ports.get(service.name)!)}${incoming.pathname}${incoming.search}`, { raw: request });
@@ -263,6 +283,7 @@ export async function startLocalTopology(options: TopologyOptions): Promise<Topo
       sandbox,
       razorpay,
       operatorKey,
+      keyFile,
       stop,
     };
   } catch (error) {

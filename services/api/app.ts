@@ -1,7 +1,10 @@
+import { every } from 'hono/combine';
+import { cors } from 'hono/cors';
 import { streamSSE } from 'hono/streaming';
 import * as v from 'valibot';
 import { AppError } from '../../shared/domain/errors.ts';
 import { customerAuth } from '../../shared/http/auth.ts';
+import { clientIp, DEFAULT_LIMITS, rateLimit } from '../../shared/http/rate-limits.ts';
 import { OrderId } from '../../shared/http/schemas.ts';
 import { createServiceApp } from '../../shared/http/service-app.ts';
 import { parseHeader, parseJsonBody, parseQuery } from '../../shared/http/validate.ts';
@@ -10,6 +13,7 @@ import { createOrder } from '../../shared/use-cases/create-order.ts';
 import { getCustomerOrder, listCustomerOrders } from '../../shared/use-cases/customer-orders.ts';
 import { followCustomerOrder, type OrderStreamEvent } from '../../shared/use-cases/follow-order.ts';
 import { listNotifications } from '../../shared/use-cases/notify-customer.ts';
+import { checkOpenOrderCap } from '../../shared/use-cases/open-order-cap.ts';
 import { getAccount, listAccountEntries } from '../../shared/use-cases/settle-account.ts';
 import type { ApiDeps } from './deps.ts';
 import { docsPage } from './docs-page.ts';
@@ -35,8 +39,34 @@ export type { ApiDeps };
 /** The customer-facing API: create and confirm payments, read orders and the notification feed. */
 export function createApp(deps: ApiDeps) {
   const app = createServiceApp({ name: 'api', logger: deps.logger, bodyLimitBytes: deps.bodyLimitBytes });
+  const limits = deps.limits ?? DEFAULT_LIMITS;
+  // browsers may call the API only from the configured origins; with none configured, no CORS headers at all
+  if (deps.corsOrigins && deps.corsOrigins.length > 0) {
+    const origins = deps.corsOrigins;
+    app.use(
+      '/v1/*',
+      cors({
+        origin: (origin) => (origins.includes(origin) ? origin : null),
+        allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Last-Event-ID', 'X-Request-Id'],
+        allowMethods: ['GET', 'POST'],
+        exposeHeaders: ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed'],
+        maxAge: 600,
+      }),
+    );
+  }
+  // every client IP: a general limit, and a much lower one on refused authentications (token or key guessing)
+  app.use('/v1/*', rateLimit('from one address', limits.ipPerMinute, clientIp));
+  app.use(
+    '/v1/*',
+    rateLimit('refused as unauthenticated from one address', limits.authFailuresPerMinute, clientIp, {
+      failuresOnly: true,
+    }),
+  );
   // each route names its own authentication, so no route depends on the order of registration
-  const customer = customerAuth(deps.customerTokens);
+  const customer = every(
+    customerAuth(deps.customerTokens),
+    rateLimit('per customer', limits.customerPerMinute, (c) => c.get('customerId')),
+  );
   app.route('/', createOperatorApp(deps));
 
   // the reference: generated from the schemas the routes validate with (services/api/openapi.ts)
@@ -46,6 +76,7 @@ export function createApp(deps: ApiDeps) {
   app.post('/v1/orders', customer, async (c) => {
     const idempotencyKey = parseHeader(c, 'Idempotency-Key', IdempotencyKey);
     const body = await parseJsonBody(c, CreateOrderBody);
+    await checkOpenOrderCap(c.get('customerId'), limits.maxOpenOrdersPerCustomer, deps);
     const result = await createOrder(
       {
         customerId: c.get('customerId'),

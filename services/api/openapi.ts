@@ -191,7 +191,9 @@ export const OPERATIONS: readonly Operation[] = [
     description:
       'Creates the order and the gateway order, and answers with what the checkout needs. `Idempotency-Key` is ' +
       'required: a retried request with the same key and body returns the same order (201, ' +
-      '`Idempotency-Replayed: true`), so a retry never makes a second order; the same key with another body is a 409.',
+      '`Idempotency-Replayed: true`), so a retry never makes a second order; the same key with another body is a 409, ' +
+      'as is a customer with too many open orders. Card data (a card number in the description or notes, a `cvv` ' +
+      "note) is refused: the gateway's checkout collects it.",
     auth: 'customer',
     headers: IDEMPOTENCY,
     body: CreateOrderBody,
@@ -410,6 +412,7 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
   409: "Idempotency-Key reused with another body, or not allowed in the order's state.",
   413: 'The body is too large.',
   415: 'The body is not application/json.',
+  429: 'Too many requests (from this address, customer or operator key); `Retry-After` says when to try again.',
   502: 'The payment gateway did not answer; nothing was charged, retry with the same Idempotency-Key.',
 };
 
@@ -467,6 +470,8 @@ function operationObject(op: Operation) {
   const errors = new Set(op.errors);
   if (op.auth !== 'none') errors.add(401);
   if (op.auth === 'finance' || op.auth === 'support') errors.add(403);
+  // every /v1 route is rate-limited (per address, per customer or operator key, and on refused authentication)
+  if (op.path.startsWith('/v1/')) errors.add(429);
   const security =
     op.auth === 'none'
       ? []

@@ -1,9 +1,11 @@
 import { type Context, Hono } from 'hono';
+import { every } from 'hono/combine';
 import * as v from 'valibot';
 import { AppError } from '../../shared/domain/errors.ts';
 import type { Actor, OperatorAction } from '../../shared/domain/permissions.ts';
 import { operatorAuth } from '../../shared/http/auth.ts';
 import type { AppEnv } from '../../shared/http/env.ts';
+import { DEFAULT_LIMITS, rateLimit } from '../../shared/http/rate-limits.ts';
 import { OrderId } from '../../shared/http/schemas.ts';
 import {
   parseHeader,
@@ -41,7 +43,13 @@ function orderIdParam(id: string): string {
  */
 export function createOperatorApp(deps: ApiDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const may = (action: OperatorAction) => operatorAuth(deps.operatorKeys, action);
+  // per operator key, counted after the key is known to be valid (guessing keys is what the per-IP limits stop)
+  const perKey = rateLimit(
+    'per operator key',
+    (deps.limits ?? DEFAULT_LIMITS).operatorPerMinute,
+    (c) => c.get('operator').keyId,
+  );
+  const may = (action: OperatorAction) => every(operatorAuth(deps.operatorKeys, action), perKey);
   const actor = (c: Context<AppEnv>): Actor => ({ ...c.get('operator'), requestId: c.get('requestId') });
 
   app.post('/v1/orders/:id/refunds', may('refunds.create'), async (c) => {

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { MAX_AMOUNT } from '../../shared/domain/money.ts';
 import { PAYMENT_STATUSES } from '../../shared/domain/payment-types.ts';
 import { AUDITED_ACTIONS } from '../../shared/domain/permissions.ts';
+import { noCardDataInNotes, noCardNumber } from '../../shared/http/card-data.ts';
 import { MoneySchema, OrderId } from '../../shared/http/schemas.ts';
 
 // The schemas the api's routes validate with. services/api/openapi.ts builds the OpenAPI document from these same
@@ -19,13 +20,15 @@ export const IdempotencyKey = v.pipe(
 
 export const CreateOrderBody = v.strictObject({
   ...MoneySchema.entries,
-  description: v.optional(v.pipe(v.string(), v.maxLength(255), v.description('Shown at checkout.'))),
+  // card data is never taken: the gateway's checkout collects it (PCI DSS scope stays with the gateway)
+  description: v.optional(v.pipe(v.string(), v.maxLength(255), noCardNumber, v.description('Shown at checkout.'))),
   // Razorpay's own limits on notes: at most 15 keys, values up to 256 characters
   notes: v.optional(
     v.pipe(
       v.record(v.pipe(v.string(), v.minLength(1), v.maxLength(40)), v.pipe(v.string(), v.maxLength(256))),
       v.check((notes) => Object.keys(notes).length <= 15, 'must have at most 15 notes'),
-      v.description('Up to 15 key-value pairs, passed on to the gateway.'),
+      noCardDataInNotes,
+      v.description('Up to 15 key-value pairs, passed on to the gateway; never card data.'),
     ),
   ),
 });
@@ -114,7 +117,7 @@ export const RefundBody = v.strictObject({
       v.description('Paise to refund; omit to refund everything that is left of the payment.'),
     ),
   ),
-  reason: v.pipe(v.string(), v.trim(), v.minLength(1, 'must say why'), v.maxLength(255)),
+  reason: v.pipe(v.string(), v.trim(), v.minLength(1, 'must say why'), v.maxLength(255), noCardNumber),
 });
 
 export const DeliveriesQuery = v.strictObject({
@@ -139,7 +142,9 @@ export const AuditQuery = v.strictObject({
 export const IssuesQuery = v.strictObject({ limit: Limit('50'), cursor: Cursor });
 
 /** Why an operator changes an account; kept in the audit log. */
-export const ReasonBody = v.strictObject({ reason: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(255))) });
+export const ReasonBody = v.strictObject({
+  reason: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(255), noCardNumber)),
+});
 
 /** `Last-Event-ID`: the id of the last stream event the client saw (a timeline index). */
 export const LastEventId = v.optional(

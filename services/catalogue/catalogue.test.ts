@@ -17,6 +17,7 @@ const env = (service: string) => ({
   AUTH_ISSUER: 'https://issuer.example',
   AUTH_AUDIENCE: 'payments-api',
   AUTH_JWKS_URL: 'https://issuer.example/jwks.json',
+  KMS_KEY_NAME: 'projects/catalogue-test/locations/asia-south1/keyRings/payments/cryptoKeys/payment-data',
   SERVICE_URLS: SERVICES.map((s) => `${s.name}=https://${s.name}.example`).join(','),
 });
 
@@ -67,4 +68,21 @@ test('catalogue: the notifier starts without any Razorpay key; the api does not'
   t.throws(() => googleDeps(loadGoogleConfig({ ...withoutRazorpay, SERVICE: 'api' }), api, new MemoryLogger()), {
     message: /the api service needs: RAZORPAY_KEY_SECRET, RAZORPAY_WEBHOOK_SECRET/,
   });
+});
+
+test('catalogue: a service storing orders on Google Cloud does not start without a Cloud KMS key', (t) => {
+  const { KMS_KEY_NAME: _k, ...withoutKms } = env('api');
+  t.throws(() => googleDeps(loadGoogleConfig(withoutKms), findService('api')!, new MemoryLogger()), {
+    message: /the api service needs KMS_KEY_NAME/,
+  });
+  t.throws(
+    () =>
+      googleDeps(
+        loadGoogleConfig({ ...withoutKms, LOCAL_KEY_FILE: '/tmp/k.json' }),
+        findService('api')!,
+        new MemoryLogger(),
+      ),
+    { message: /only with FIRESTORE_EMULATOR_HOST/ },
+    'a key file is for the emulators only',
+  );
 });

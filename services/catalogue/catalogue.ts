@@ -1,5 +1,6 @@
 import type { EmbeddedConfig, GoogleConfig } from '../../shared/config.ts';
 import type { TokenVerifier } from '../../shared/http/auth.ts';
+import type { AbuseLimits } from '../../shared/http/rate-limits.ts';
 import type { JobName, TopicName } from '../../shared/http/routes.ts';
 import type { Logger } from '../../shared/ports/logger.ts';
 import type { QueueName } from '../../shared/ports/task-queue.ts';
@@ -26,6 +27,10 @@ export type DepKey = Exclude<keyof ServiceDeps, 'logger'>;
 export interface ServiceBasics {
   readonly logger: Logger;
   readonly bodyLimitBytes: number;
+  /** Rate limits and the open-order cap of the public API (default: shared/config.ts's). */
+  readonly limits?: AbuseLimits;
+  /** Browser origins allowed to call the public API; none by default. */
+  readonly corsOrigins?: readonly string[];
 }
 
 export interface ServiceApp {
@@ -93,7 +98,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
   service({
     name: 'webhooks',
     description: 'gateway webhooks, signature-checked, applied through the state machine',
-    needs: ['gateway', 'orders', 'outbox', 'bus', 'inbox', 'webhookIssues', 'clock'],
+    needs: ['gateway', 'orders', 'outbox', 'bus', 'inbox', 'webhookIssues', 'clock', 'settings'],
     createApp: createWebhooksApp,
     publicPaths: ['/webhooks/*'],
     receivesTasks: [],

@@ -1,7 +1,9 @@
 import { Hono } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
 import { AppError } from '../../shared/domain/errors.ts';
 import { problem } from '../../shared/http/problem.ts';
 import { JOB_ROUTES, PUSH_ROUTES, TASK_ROUTES } from '../../shared/http/routes.ts';
+import type { Logger } from '../../shared/ports/logger.ts';
 import { findService, jobTarget, SERVICES, type ServiceDefinition, taskTarget } from './catalogue.ts';
 
 export interface FrontDoorOptions {
@@ -16,6 +18,8 @@ export interface FrontDoorOptions {
   readonly mounts?: Readonly<Record<string, (request: Request) => Response | Promise<Response>>>;
   /** What `GET /` answers (JSON). */
   readonly index?: () => unknown;
+  /** Where an unexpected error is logged (one structured line); it is answered with a generic problem. */
+  readonly logger?: Logger;
   /** An HTML page `GET /` answers instead to clients that accept HTML (browsers): the development demo. */
   readonly page?: () => string;
 }
@@ -26,6 +30,12 @@ export interface FrontDoorOptions {
  */
 export function createFrontDoor(options: FrontDoorOptions): Hono {
   const front = new Hono();
+  front.use(secureHeaders());
+  // anything unexpected: one structured line, and a generic problem without a stack trace
+  front.onError((error, c) => {
+    options.logger?.log('ERROR', 'front door: unhandled error', { error, path: new URL(c.req.url).pathname });
+    return problem(new AppError('internal', 'something went wrong; it has been logged'));
+  });
   if (options.index || options.page) {
     front.get('/', (c) => {
       const wantsHtml = /\btext\/html\b/.test(c.req.header('accept') ?? '');

@@ -67,6 +67,17 @@ export class LocalIssuer {
     return token;
   }
 
+  /**
+   * A customer token with exactly `claims` (issuer and audience added unless given), signed with this issuer's key:
+   * for the attack suite, which shows that a well-signed token without `exp`, `iat` or `sub`, or living too long, is
+   * still refused.
+   */
+  tokenWithClaims(claims: Record<string, unknown>): Promise<string> {
+    return new SignJWT({ iss: this.issuer, aud: LocalIssuer.CUSTOMER_AUDIENCE, ...claims })
+      .setProtectedHeader({ alg: 'RS256', kid: this.kid })
+      .sign(this.privateKey);
+  }
+
   customerVerifier(): TokenVerifier {
     return jwtVerifier({
       keys: createLocalJWKSet(this.jwks),

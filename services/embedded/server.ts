@@ -1,6 +1,6 @@
 import { serve } from '@hono/node-server';
 import { consoleLogger } from '../../shared/adapters/logging/pretty-logger.ts';
-import { ConfigError, loadConfig } from '../../shared/config.ts';
+import { abuseLimits, ConfigError, loadConfig } from '../../shared/config.ts';
 import { jobSchedules } from '../catalogue/catalogue.ts';
 import { walkthrough } from '../dev/walkthrough.ts';
 import { createEmbeddedStack } from './stack.ts';
@@ -27,6 +27,8 @@ const stack = await createEmbeddedStack({
   paymentMaxAgeSeconds: config.PAYMENT_MAX_AGE_SECONDS,
   statusCheckBackoffAfterSeconds: config.STATUS_CHECK_BACKOFF_AFTER_SECONDS,
   bodyLimitBytes: config.BODY_LIMIT_BYTES,
+  limits: abuseLimits(config),
+  corsOrigins: config.CORS_ORIGINS,
   refundCheckIntervalSeconds: config.REFUND_CHECK_INTERVAL_SECONDS,
   maxTransientAttempts: config.MAX_TRANSIENT_ATTEMPTS,
   jobSchedules: jobSchedules(config),

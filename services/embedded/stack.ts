@@ -19,7 +19,8 @@ import { MemoryOrderStore } from '../../shared/adapters/memory/memory-order-stor
 import { MemoryScheduler } from '../../shared/adapters/memory/memory-scheduler.ts';
 import { MemoryTaskQueue } from '../../shared/adapters/memory/memory-task-queue.ts';
 import { MemoryWebhookIssueStore } from '../../shared/adapters/memory/memory-webhook-issue-store.ts';
-import { loadConfig } from '../../shared/config.ts';
+import { abuseLimits, loadConfig } from '../../shared/config.ts';
+import type { AbuseLimits } from '../../shared/http/rate-limits.ts';
 import { JOB_ROUTES, type JobName, PUSH_ROUTES, TASK_ROUTES } from '../../shared/http/routes.ts';
 import type { AccountStore } from '../../shared/ports/account-store.ts';
 import type { Clock } from '../../shared/ports/clock.ts';
@@ -53,6 +54,10 @@ export interface EmbeddedOptions {
   readonly paymentMaxAgeSeconds?: number;
   readonly statusCheckBackoffAfterSeconds?: number;
   readonly bodyLimitBytes?: number;
+  /** The public API's rate limits and open-order cap (default: shared/config.ts's). */
+  readonly limits?: Partial<AbuseLimits>;
+  /** Browser origins allowed to call the API (CORS); none by default. */
+  readonly corsOrigins?: readonly string[];
   readonly razorpay?: RazorpayKeys;
   /** Simulations: the chance a Pub/Sub delivery is duplicated, and the random source deciding it. */
   readonly busDuplicateRate?: number;
@@ -229,6 +234,7 @@ export async function createEmbeddedStack(options: EmbeddedOptions): Promise<Emb
       refundCheckIntervalSeconds: options.refundCheckIntervalSeconds ?? defaults.REFUND_CHECK_INTERVAL_SECONDS,
       maxTransientAttempts: options.maxTransientAttempts ?? defaults.MAX_TRANSIENT_ATTEMPTS,
       appWebhook,
+      webhookToleranceSeconds: defaults.WEBHOOK_TOLERANCE_SECONDS,
     },
     accounts: options.accounts ?? new MemoryAccountStore(audit),
     audit,
@@ -245,10 +251,15 @@ export async function createEmbeddedStack(options: EmbeddedOptions): Promise<Emb
     pushTokens: issuer.pushVerifier(),
   };
   const deps = options.decorate ? options.decorate(plainDeps) : plainDeps;
-  for (const service of SERVICES) apps.set(service.name, service.createApp({ ...deps, bodyLimitBytes }));
+  const limits: AbuseLimits = { ...abuseLimits(defaults), ...options.limits };
+  const corsOrigins = options.corsOrigins ?? [];
+  for (const service of SERVICES) {
+    apps.set(service.name, service.createApp({ ...deps, bodyLimitBytes, limits, corsOrigins }));
+  }
 
   const dev = createDevRoutes(issuer);
   front = createFrontDoor({
+    logger,
     forward: (service, request) => toService(service.name, request),
     internal: true,
     mounts: { '/dev': dev.fetch, '/sandbox': sandbox.app.fetch },

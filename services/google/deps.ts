@@ -8,6 +8,9 @@ import {
   CloudTasksTaskQueue,
   createCloudTasksClient,
 } from '../../shared/adapters/cloud-tasks/cloud-tasks-task-queue.ts';
+import { FieldCipher } from '../../shared/adapters/crypto/field-cipher.ts';
+import { createKmsClient, KmsKeyEncryptionKey } from '../../shared/adapters/crypto/kms-key.ts';
+import { LocalKeyFile } from '../../shared/adapters/crypto/local-key-file.ts';
 import { FirestoreAccountStore } from '../../shared/adapters/firestore/firestore-account-store.ts';
 import { FirestoreAttemptCounter } from '../../shared/adapters/firestore/firestore-attempt-counter.ts';
 import { FirestoreAuditLog } from '../../shared/adapters/firestore/firestore-audit-log.ts';
@@ -22,7 +25,7 @@ import { SystemClock } from '../../shared/adapters/memory/clocks.ts';
 import { RandomIds } from '../../shared/adapters/memory/ids.ts';
 import { MemoryOperatorKeyStore } from '../../shared/adapters/memory/memory-operator-keys.ts';
 import { PubSubEventBus } from '../../shared/adapters/pubsub/pubsub-event-bus.ts';
-import { customerAuth, type GoogleConfig, razorpayKeys, serviceUrl } from '../../shared/config.ts';
+import { customerAuth, type GoogleConfig, keyEncryption, razorpayKeys, serviceUrl } from '../../shared/config.ts';
 import { jwtVerifier } from '../../shared/http/auth.ts';
 import { TASK_ROUTES } from '../../shared/http/routes.ts';
 import type { Logger } from '../../shared/ports/logger.ts';
@@ -56,7 +59,15 @@ export function googleDeps(config: GoogleConfig, service: ServiceDefinition, log
   const who = `the ${service.name} service`;
   const projectId = config.GOOGLE_CLOUD_PROJECT;
   const firestore = once(() => new Firestore({ projectId, ignoreUndefinedProperties: true }));
-  const orderStore = once(() => new FirestoreOrderStore(firestore()));
+  // payment information is sealed before it reaches Firestore, under data keys wrapped by KMS (or, on the emulators,
+  // a local key file)
+  const cipher = once(() => {
+    const setting = keyEncryption(config, who);
+    return new FieldCipher(
+      'kms' in setting ? new KmsKeyEncryptionKey(createKmsClient(), setting.kms) : LocalKeyFile.lazy(setting.file),
+    );
+  });
+  const orderStore = once(() => new FirestoreOrderStore(firestore(), cipher()));
   const clock = once(() => new SystemClock());
   const tasks = once(
     () =>
@@ -100,6 +111,7 @@ export function googleDeps(config: GoogleConfig, service: ServiceDefinition, log
         keyId: keys.RAZORPAY_KEY_ID,
         keySecret: keys.RAZORPAY_KEY_SECRET,
         webhookSecret: keys.RAZORPAY_WEBHOOK_SECRET,
+        previousWebhookSecret: config.RAZORPAY_WEBHOOK_SECRET_PREVIOUS ?? null,
         baseUrl: config.RAZORPAY_BASE_URL,
         checkoutUrlBase: config.CHECKOUT_URL_BASE ?? null,
       });
@@ -115,6 +127,7 @@ export function googleDeps(config: GoogleConfig, service: ServiceDefinition, log
       refundCheckIntervalSeconds: config.REFUND_CHECK_INTERVAL_SECONDS,
       maxTransientAttempts: config.MAX_TRANSIENT_ATTEMPTS,
       appWebhook,
+      webhookToleranceSeconds: config.WEBHOOK_TOLERANCE_SECONDS,
     }),
     accounts: () => new FirestoreAccountStore(firestore()),
     attempts: () => new FirestoreAttemptCounter(firestore()),
@@ -141,6 +154,8 @@ export function googleDeps(config: GoogleConfig, service: ServiceDefinition, log
         keys: createRemoteJWKSet(new URL(auth.AUTH_JWKS_URL)),
         issuer: auth.AUTH_ISSUER,
         audience: auth.AUTH_AUDIENCE,
+        maxLifetimeSeconds: config.TOKEN_MAX_LIFETIME_SECONDS,
+        clockSkewSeconds: config.TOKEN_CLOCK_SKEW_SECONDS,
       });
     },
     pushTokens: () =>
@@ -151,6 +166,8 @@ export function googleDeps(config: GoogleConfig, service: ServiceDefinition, log
             issuer: config.PUSH_OIDC_ISSUER,
             audience: config.PUSH_OIDC_AUDIENCE,
             email: config.PUSH_SERVICE_ACCOUNT,
+            maxLifetimeSeconds: config.TOKEN_MAX_LIFETIME_SECONDS,
+            clockSkewSeconds: config.TOKEN_CLOCK_SKEW_SECONDS,
           }),
   };
   const deps: Record<string, unknown> = { logger };

@@ -1,6 +1,6 @@
 import { serve } from '@hono/node-server';
 import { consoleLogger } from '../../shared/adapters/logging/pretty-logger.ts';
-import { ConfigError, loadGoogleConfig } from '../../shared/config.ts';
+import { abuseLimits, ConfigError, loadGoogleConfig } from '../../shared/config.ts';
 import { findService, SERVICES } from '../catalogue/catalogue.ts';
 import { googleDeps } from './deps.ts';
 
@@ -26,7 +26,12 @@ if (!service) fatal(`SERVICE must name a service of the catalogue: ${SERVICES.ma
 const logger = consoleLogger(config.LOG_FORMAT, config.LOG_LEVEL, { service: service.name });
 let app: ReturnType<typeof service.createApp>;
 try {
-  app = service.createApp({ ...googleDeps(config, service, logger), bodyLimitBytes: config.BODY_LIMIT_BYTES });
+  app = service.createApp({
+    ...googleDeps(config, service, logger),
+    bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    limits: abuseLimits(config),
+    corsOrigins: config.CORS_ORIGINS,
+  });
 } catch (error) {
   fatal(error instanceof ConfigError ? error.message : `fatal: ${String(error)}`);
 }

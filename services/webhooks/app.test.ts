@@ -6,14 +6,21 @@ import { createApp } from './app.ts';
 async function setup() {
   const s = await serviceDeps();
   const order = await seedOrder(s.store, s.clock);
-  const body = JSON.stringify(
-    event('payment.captured', {
-      payment: {
-        entity: paymentEntity({ id: `pay_${order.id}`, order_id: order.gateway.orderId, amount: order.amount.amount }),
-      },
-    }),
-  );
-  return { ...s, app: createApp(s.deps), order, body };
+  const captured = (createdAt: Date) =>
+    JSON.stringify({
+      ...event('payment.captured', {
+        payment: {
+          entity: paymentEntity({
+            id: `pay_${order.id}`,
+            order_id: order.gateway.orderId,
+            amount: order.amount.amount,
+          }),
+        },
+      }),
+      // the event is as old as a webhook in flight: one older than the tolerance is a replay
+      created_at: Math.floor(createdAt.getTime() / 1000),
+    });
+  return { ...s, app: createApp(s.deps), order, body: captured(s.clock.now()), captured };
 }
 
 function post(body: string, signature: string, eventId = 'evt_1'): RequestInit {
@@ -51,4 +58,19 @@ test('webhooks: the same event id twice → second is a duplicate, one event pub
   t.is(again.status, 200);
   t.deepEqual(await again.json(), { status: 'duplicate' });
   t.is(bus.published.length, 1);
+});
+
+test('webhooks: a validly signed event older than the tolerance → 200 stale, recorded, order unchanged, nothing published', async (t) => {
+  const { app, order, captured, clock, store, bus, deps } = await setup();
+  const old = captured(new Date(clock.now().getTime() - 2 * 86_400_000));
+  const res = await app.request('/webhooks/razorpay', post(old, webhookSignature(old), 'evt_old'));
+  t.is(res.status, 200);
+  t.deepEqual(await res.json(), { status: 'stale' });
+  t.like(await store.get(order.id), { status: 'created' });
+  t.is(bus.published.length, 0);
+  const issues = await deps.webhookIssues.list(10);
+  t.like(issues.items, [{ id: 'evt_old', eventType: 'payment.captured', gatewayOrderId: order.gateway.orderId }]);
+  t.regex(issues.items[0]!.reason, /^stale/, 'kept for a person with the other unapplied webhooks');
+  const again = await app.request('/webhooks/razorpay', post(old, webhookSignature(old), 'evt_old'));
+  t.deepEqual(await again.json(), { status: 'duplicate' }, 'recorded in the inbox');
 });

@@ -3,7 +3,10 @@ import type { Logger } from '../../shared/ports/logger.ts';
 import type { Deps } from '../../shared/use-cases/deps.ts';
 import { receiveGatewayWebhook } from '../../shared/use-cases/receive-gateway-webhook.ts';
 
-export type WebhooksDeps = Pick<Deps, 'gateway' | 'orders' | 'outbox' | 'bus' | 'inbox' | 'webhookIssues' | 'clock'> & {
+export type WebhooksDeps = Pick<
+  Deps,
+  'gateway' | 'orders' | 'outbox' | 'bus' | 'inbox' | 'webhookIssues' | 'clock' | 'settings'
+> & {
   readonly logger: Logger;
   readonly bodyLimitBytes: number;
 };

@@ -17,6 +17,10 @@ export interface JwtVerifierOptions {
   readonly audience: string;
   /** For service-to-service tokens: the service account the token must name (`email` claim). */
   readonly email?: string;
+  /** The longest lifetime (`exp - iat`) accepted: a token minted to live for weeks is refused. Default 24 h. */
+  readonly maxLifetimeSeconds?: number;
+  /** Clock skew allowed on `exp`, `nbf` and `iat` between the issuer and us. Default 30 s. */
+  readonly clockSkewSeconds?: number;
 }
 
 /** A verified token is trusted again without its signature check for at most this long (and never past `exp`). */
@@ -24,8 +28,14 @@ const VERIFIED_TTL_MS = 60_000;
 /** Bounds the cache of verified tokens; past it the oldest entries go first. */
 const VERIFIED_MAX = 10_000;
 
+/** Defaults of JwtVerifierOptions, as shared/config.ts's TOKEN_MAX_LIFETIME_SECONDS and TOKEN_CLOCK_SKEW_SECONDS. */
+export const TOKEN_DEFAULTS = { maxLifetimeSeconds: 86_400, clockSkewSeconds: 30 } as const;
+
 /**
- * Verifies JWTs against a JWKS (jose's `createRemoteJWKSet` for Google or any OIDC issuer, local for tests).
+ * Verifies JWTs against a JWKS (jose's `createRemoteJWKSet` for Google or any OIDC issuer, local for tests): the
+ * signature, issuer and audience, and that the token says who it is (`sub`), when it was issued (`iat`) and when it
+ * expires (`exp`), lives no longer than the maximum lifetime and was not issued in the future. A token without `exp`
+ * would be a password that never expires.
  *
  * A token that passed every check is remembered by its exact string for up to a minute (never past its `exp`): an
  * RS256 signature check is the largest single cost of a push or a customer request, and Pub/Sub, Cloud Tasks and a
@@ -33,6 +43,8 @@ const VERIFIED_MAX = 10_000;
  * verified, so skipping the check again changes nothing but the CPU; a rotated key takes effect within the minute.
  */
 export function jwtVerifier(options: JwtVerifierOptions): TokenVerifier {
+  const maxLifetime = options.maxLifetimeSeconds ?? TOKEN_DEFAULTS.maxLifetimeSeconds;
+  const skew = options.clockSkewSeconds ?? TOKEN_DEFAULTS.clockSkewSeconds;
   const verified = new Map<string, { readonly payload: JWTPayload; readonly until: number }>();
   return {
     async verify(token) {
@@ -44,8 +56,13 @@ export function jwtVerifier(options: JwtVerifierOptions): TokenVerifier {
         issuer: options.issuer,
         audience: options.audience,
         algorithms: ['RS256', 'ES256'],
-        clockTolerance: 30,
+        clockTolerance: skew,
+        requiredClaims: ['exp', 'iat', 'sub'],
+        maxTokenAge: maxLifetime + skew,
       });
+      const { exp, iat } = payload as { exp: number; iat: number };
+      if (exp - iat > maxLifetime) throw new Error('token lives longer than the maximum lifetime');
+      if (iat > now / 1000 + skew) throw new Error('token issued in the future');
       if (options.email !== undefined && (payload.email !== options.email || payload.email_verified === false)) {
         throw new Error('token names another service account');
       }

@@ -2,13 +2,19 @@ import { HTTPException } from 'hono/http-exception';
 import type { AppErrorType } from '../domain/errors.ts';
 
 /** Failures only HTTP can have: the request never became something a use case could look at. */
-export type TransportErrorType = 'malformed-json' | 'unsupported-media-type' | 'payload-too-large';
+export type TransportErrorType =
+  | 'malformed-json'
+  | 'unsupported-media-type'
+  | 'payload-too-large'
+  | 'too-many-requests';
 
 /** Every problem type an HTTP answer can carry. */
 export type ProblemType = AppErrorType | TransportErrorType;
 
 /** The one table from problem type to HTTP status, so a route never picks a status code by hand. */
-export const HTTP_STATUS: Readonly<Record<ProblemType, 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 500 | 502>> = {
+export const HTTP_STATUS: Readonly<
+  Record<ProblemType, 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 502>
+> = {
   validation: 400,
   'malformed-json': 400,
   'unsupported-media-type': 415,
@@ -18,6 +24,7 @@ export const HTTP_STATUS: Readonly<Record<ProblemType, 400 | 401 | 403 | 404 | 4
   'not-found': 404,
   'idempotency-conflict': 409,
   'invalid-state': 409,
+  'too-many-requests': 429,
   'invalid-signature': 400,
   'unsupported-event': 422,
   'gateway-unavailable': 502,
@@ -36,6 +43,7 @@ export const TITLES: Readonly<Record<ProblemType, string>> = {
   'not-found': 'Not found',
   'idempotency-conflict': 'Idempotency key reused with a different request',
   'invalid-state': 'Not allowed in the current state',
+  'too-many-requests': 'Too many requests',
   'invalid-signature': 'Invalid signature',
   'unsupported-event': 'Event not supported',
   'gateway-unavailable': 'Payment gateway unavailable',
@@ -43,7 +51,12 @@ export const TITLES: Readonly<Record<ProblemType, string>> = {
   internal: 'Internal error',
 };
 
-const TRANSPORT_TYPES: readonly string[] = ['malformed-json', 'unsupported-media-type', 'payload-too-large'];
+const TRANSPORT_TYPES: readonly string[] = [
+  'malformed-json',
+  'unsupported-media-type',
+  'payload-too-large',
+  'too-many-requests',
+];
 
 /**
  * A transport failure, thrown as Hono's own HTTPException (the domain's AppError has no such kinds); `cause` names

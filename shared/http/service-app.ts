@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
 import { AppError } from '../domain/errors.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { AppEnv } from './env.ts';
@@ -17,7 +18,9 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 /**
  * The frame every service's app is built in: a request id (taken from `X-Request-Id` when sane), a request-scoped
- * structured logger, a body size limit, problem+json for every error, and a JSON 404 for unknown routes.
+ * structured logger, security headers, a body size limit checked before the body is read (Content-Length, then the
+ * stream as it arrives), problem+json for every error (a generic 500 for anything unexpected), and a JSON 404 for
+ * unknown routes.
  */
 export function createServiceApp(options: ServiceAppOptions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -39,6 +42,8 @@ export function createServiceApp(options: ServiceAppOptions): Hono<AppEnv> {
       },
     });
   });
+  // nosniff, no framing, HSTS, no referrer: a JSON API has no use for a browser's leniency
+  app.use(secureHeaders());
   app.use(
     bodyLimit({
       maxSize: options.bodyLimitBytes,

@@ -111,18 +111,59 @@ export function parseParam<S extends v.GenericSchema>(c: Context, name: string, 
   return parseIn('path', schema, c.req.param(name), name);
 }
 
-/** Reads the raw body; JSON bodies only. Malformed JSON is a 400 with nothing done, never a 500. */
+/** Deeper JSON than any request of ours needs is refused before it is parsed (a parser's recursion is not free). */
+export const MAX_JSON_DEPTH = 16;
+
+/** Keys that name the prototype chain: no request of ours has them, and merging them anywhere could pollute it. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inString) {
+      if (ch === '\\') i++;
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') inString = true;
+    else if (ch === '{' || ch === '[') max = Math.max(max, ++depth);
+    else if (ch === '}' || ch === ']') depth--;
+  }
+  return max;
+}
+
+/**
+ * Reads the raw body; JSON bodies only. Malformed JSON, nesting deeper than MAX_JSON_DEPTH and keys such as
+ * `__proto__` are a 400 with nothing done, never a 500.
+ */
 export async function readJson(c: Context): Promise<unknown> {
   const type = c.req.header('content-type') ?? '';
   if (!/^application\/([a-z.+-]*\+)?json\b/i.test(type)) {
     throw transportError('unsupported-media-type', 'send the body as application/json');
   }
   const text = await c.req.text();
+  if (jsonDepth(text) > MAX_JSON_DEPTH) {
+    throw new AppError('validation', `the body nests deeper than ${MAX_JSON_DEPTH} levels`, [
+      { path: '(body)', message: 'too deep' },
+    ]);
+  }
+  let prototypeKey: string | null = null;
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text, (key, value) => {
+      if (PROTOTYPE_KEYS.has(key)) prototypeKey = key;
+      return value;
+    });
   } catch {
     throw transportError('malformed-json', 'the body is not valid JSON');
   }
+  if (prototypeKey !== null) {
+    throw new AppError('validation', `the body has a key named ${prototypeKey}, which no request takes`, [
+      { path: prototypeKey, message: 'not allowed' },
+    ]);
+  }
+  return parsed;
 }
 
 /** The JSON body, parsed; errors name each field by its dot path (`notes.plan`). */

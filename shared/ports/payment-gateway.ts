@@ -45,8 +45,8 @@ export interface GatewayRefund {
   readonly notes: Readonly<Record<string, string>>;
 }
 
-/** A verified webhook, reduced to what the product acts on. */
-export type GatewayWebhook =
+/** A verified webhook, reduced to what the product acts on; `createdAt` is when the gateway created the event. */
+export type GatewayWebhook = { readonly createdAt?: string } & (
   | {
       readonly kind: 'payment';
       readonly eventId: string;
@@ -61,7 +61,8 @@ export type GatewayWebhook =
       readonly refund: GatewayRefund;
     }
   /** Signed correctly but of a type we do not handle: acknowledged, not acted on. */
-  | { readonly kind: 'unsupported'; readonly eventId: string; readonly eventType: string };
+  | { readonly kind: 'unsupported'; readonly eventId: string; readonly eventType: string }
+);
 
 export interface CreateGatewayOrderInput {
   readonly amount: Money;

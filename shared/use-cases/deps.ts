@@ -29,6 +29,8 @@ export interface PaymentSettings {
   readonly maxTransientAttempts: number;
   /** The app backend's webhook endpoint and the secret its deliveries are signed with; null: no webhook channel. */
   readonly appWebhook: { readonly url: string; readonly secret: string } | null;
+  /** A webhook whose event is older than this is acknowledged but not applied (a replay). Default 86 400. */
+  readonly webhookToleranceSeconds?: number;
 }
 
 /** Everything a use case may be handed. Each takes only the `Pick` it needs, which documents its reach. */

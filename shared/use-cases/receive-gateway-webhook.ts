@@ -6,9 +6,10 @@ import type { Deps } from './deps.ts';
 
 export type WebhookResult =
   | { readonly outcome: 'applied' | 'unchanged' | 'rejected'; readonly orderId: string }
-  | { readonly outcome: 'duplicate' | 'unsupported' | 'unknown-order' | 'recorded-for-review' };
+  | { readonly outcome: 'duplicate' | 'unsupported' | 'unknown-order' | 'recorded-for-review' | 'stale' };
 
 const SCOPE = 'gateway-webhook';
+const DEFAULT_TOLERANCE_SECONDS = 86_400;
 
 /**
  * A webhook from the gateway: verified over the raw body (a bad signature changes nothing), dropped if its event id
@@ -18,7 +19,9 @@ const SCOPE = 'gateway-webhook';
 export async function receiveGatewayWebhook(
   rawBody: string,
   headers: Readonly<Record<string, string | undefined>>,
-  deps: Pick<Deps, 'gateway' | 'orders' | 'outbox' | 'bus' | 'inbox' | 'webhookIssues' | 'clock' | 'logger'>,
+  deps: Pick<Deps, 'gateway' | 'orders' | 'outbox' | 'bus' | 'inbox' | 'webhookIssues' | 'clock' | 'logger'> & {
+    readonly settings?: Pick<Deps['settings'], 'webhookToleranceSeconds'>;
+  },
 ): Promise<WebhookResult> {
   let webhook: ReturnType<typeof deps.gateway.parseWebhook>;
   try {
@@ -38,6 +41,21 @@ export async function receiveGatewayWebhook(
   if (await deps.inbox.has(SCOPE, webhook.eventId)) {
     deps.logger.log('INFO', 'duplicate webhook dropped', { eventId: webhook.eventId, eventType: webhook.eventType });
     return { outcome: 'duplicate' };
+  }
+  const tolerance = deps.settings?.webhookToleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+  if (webhook.createdAt && Date.parse(webhook.createdAt) < deps.clock.now().getTime() - tolerance * 1000) {
+    // signed, but older than any retry we expect: a replay. Acknowledged (the gateway stops), recorded, not applied;
+    // the status check settles the payment from the gateway's own answer instead. Kept with the other signed webhooks
+    // we did not apply, for a person to look at.
+    await recordIssue(deps, {
+      id: webhook.eventId,
+      eventType: webhook.eventType,
+      reason: `stale: created ${webhook.createdAt}, older than the ${tolerance} s tolerance; not applied`,
+      ...(webhook.kind === 'payment' ? { gatewayOrderId: webhook.gatewayOrderId } : {}),
+      ...(webhook.kind === 'refund' ? { paymentId: webhook.refund.paymentId, refundId: webhook.refund.refundId } : {}),
+    });
+    await deps.inbox.add(SCOPE, webhook.eventId, deps.clock.now());
+    return { outcome: 'stale' };
   }
   switch (webhook.kind) {
     case 'refund': {

@@ -14,6 +14,7 @@ import { publishPendingEvents } from '../../shared/use-cases/publish-events.ts';
 import { emulatorSuite, uniqueName } from '../support/emulator-test.ts';
 import { emulatorEnv } from '../support/emulators.ts';
 import { PushReceiver } from '../support/push-receiver.ts';
+import { testCipher } from '../support/test-cipher.ts';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -35,7 +36,7 @@ emulatorSuite('firestore', () => {
         ],
         omitDeadLetterPolicy: true,
       });
-      const store = new FirestoreOrderStore(db);
+      const store = new FirestoreOrderStore(db, testCipher());
       const realBus = new PubSubEventBus(pubsub, { topics: { 'payment-events': topic } });
       let down = true;
       const bus: EventBus = {

@@ -120,7 +120,9 @@ test('parseWebhook on the sandbox’s deliveries: payment.captured and order.pai
       eventType: type,
       gatewayOrderId,
       observation: { status: 'succeeded', source: 'webhook', paymentId, paid: INR(49_900) },
+      createdAt: hooks[i]?.createdAt,
     });
+    t.regex(hooks[i]?.createdAt ?? '', /^\d{4}-\d\d-\d\dT/, 'when the sandbox created the event');
   }
 });
 

@@ -107,7 +107,8 @@ export function signedWebhook(
     event,
     contains: ['payment'],
     payload: { payment: { entity: payment } },
-    created_at: Math.floor(Date.parse('2026-01-01T00:00:00Z') / 1000),
+    // now: an event older than the webhook tolerance is a replay and is not applied
+    created_at: Math.floor(Date.now() / 1000),
   });
   return {
     method: 'POST',

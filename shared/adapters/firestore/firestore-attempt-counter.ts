@@ -1,10 +1,13 @@
 import type { CollectionReference, Firestore } from '@google-cloud/firestore';
 import type { AttemptCounter } from '../../ports/attempt-counter.ts';
 import { safeDocId } from './firestore-docs.ts';
+import { expiresAt } from './retention.ts';
 
 interface AttemptDoc {
   readonly key: string;
   readonly count: number;
+  /** Firestore's TTL policy deletes the counter after this; each increment moves it on (see retention.ts). */
+  readonly expiresAt: Date;
 }
 
 /**
@@ -28,7 +31,7 @@ export class FirestoreAttemptCounter implements AttemptCounter {
       async (tx) => {
         const snap = await tx.get(ref);
         const count = (snap.exists ? (snap.data() as AttemptDoc).count : 0) + 1;
-        tx.set(ref, { key, count } satisfies AttemptDoc);
+        tx.set(ref, { key, count, expiresAt: expiresAt('attempt-counts', new Date()) } satisfies AttemptDoc);
         return count;
       },
       // a burst of redeliveries contends on one document; give it more than the default 5 tries

@@ -2,6 +2,13 @@ import type { CollectionReference, Firestore, Query } from '@google-cloud/firest
 import type { Delivery, DeliveryAttempt, DeliveryStore } from '../../ports/delivery-store.ts';
 import { nextDelivery } from '../memory/memory-delivery-store.ts';
 import { safeDocId, toData } from './firestore-docs.ts';
+import { expiresAt } from './retention.ts';
+
+/** The delivery as the port shapes it: the stored document without its TTL field. */
+function withoutExpiry(data: unknown): Delivery {
+  const { expiresAt: _ttl, ...delivery } = data as Delivery & { expiresAt?: unknown };
+  return delivery;
+}
 
 /**
  * `deliveries/{deliveryId}`: a Delivery with all its attempts. An attempt is recorded by a transaction
@@ -25,21 +32,22 @@ export class FirestoreDeliveryStore implements DeliveryStore {
     const ref = this.deliveries.doc(safeDocId(delivery.id));
     return this.db.runTransaction(async (tx) => {
       const snap = await tx.get(ref);
-      const next = toData(nextDelivery(snap.exists ? (snap.data() as Delivery) : null, delivery, attempt));
-      tx.set(ref, next);
+      const next = toData(nextDelivery(snap.exists ? withoutExpiry(snap.data()) : null, delivery, attempt));
+      // Firestore's TTL policy deletes the record after expiresAt (see retention.ts); each attempt moves it on
+      tx.set(ref, { ...next, expiresAt: expiresAt('deliveries', next.updatedAt) });
       return next;
     });
   }
 
   async get(id: string): Promise<Delivery | null> {
     const snap = await this.deliveries.doc(safeDocId(id)).get();
-    return snap.exists ? (snap.data() as Delivery) : null;
+    return snap.exists ? withoutExpiry(snap.data()) : null;
   }
 
   async list(query: { readonly orderId?: string; readonly limit: number }): Promise<readonly Delivery[]> {
     let q: Query = this.deliveries;
     if (query.orderId !== undefined) q = q.where('orderId', '==', query.orderId);
     const snap = await q.orderBy('updatedAt', 'desc').orderBy('id', 'desc').limit(query.limit).get();
-    return snap.docs.map((d) => d.data() as Delivery);
+    return snap.docs.map((d) => withoutExpiry(d.data()));
   }
 }

@@ -1,11 +1,14 @@
 import type { CollectionReference, Firestore } from '@google-cloud/firestore';
 import type { InboxStore } from '../../ports/inbox-store.ts';
 import { hashedId, isAlreadyExists } from './firestore-docs.ts';
+import { expiresAt } from './retention.ts';
 
 interface InboxDoc {
   readonly scope: string;
   readonly id: string;
   readonly at: string;
+  /** Firestore's TTL policy deletes the entry after this (see retention.ts). */
+  readonly expiresAt: Date;
 }
 
 /**
@@ -27,7 +30,9 @@ export class FirestoreInboxStore implements InboxStore {
 
   async add(scope: string, id: string, at: Date): Promise<boolean> {
     try {
-      await this.inbox.doc(hashedId(scope, id)).create({ scope, id, at: at.toISOString() } satisfies InboxDoc);
+      await this.inbox
+        .doc(hashedId(scope, id))
+        .create({ scope, id, at: at.toISOString(), expiresAt: expiresAt('inbox', at) } satisfies InboxDoc);
       return true;
     } catch (error) {
       if (isAlreadyExists(error)) return false;

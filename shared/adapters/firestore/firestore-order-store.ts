@@ -19,8 +19,11 @@ import type {
   Page,
 } from '../../ports/order-store.ts';
 import type { Outbox, OutboxEntry } from '../../ports/outbox.ts';
+import { type FieldCipher, isSealed, type Sealed } from '../crypto/field-cipher.ts';
+import { joinRecord, type SealingPlan, splitRecord } from '../crypto/sealed-record.ts';
 import { writeAudit } from './firestore-audit-log.ts';
 import { hashedId, safeDocId, toData } from './firestore-docs.ts';
+import { expiresAt } from './retention.ts';
 
 /** The idempotency record as stored: doc id = sha256(customerId, key), so a client's key never shapes a path. */
 interface IdempotencyDoc {
@@ -29,6 +32,8 @@ interface IdempotencyDoc {
   readonly fingerprint: string;
   readonly orderId: string;
   readonly createdAt: string;
+  /** Firestore's TTL policy deletes the record after this (see retention.ts). */
+  readonly expiresAt: Date;
 }
 
 /** Outbox doc: id = the event id (deterministic), so writing the same event again is harmless. */
@@ -40,6 +45,38 @@ interface OutboxDoc {
 /** Statuses `listOpen` returns: the non-terminal ones (see isTerminal in shared/domain/order.ts). */
 const OPEN_STATUSES = ['created', 'processing'] as const;
 
+/**
+ * What an order holds that identifies a payer or is free text from the app, an operator or the gateway: sealed with
+ * the order's data key before it reaches Firestore. Capture fields name what a gateway may report about the payer;
+ * those a capture does not carry are skipped. No query ever filters on any of them.
+ */
+export const ORDER_SEALING: SealingPlan = {
+  top: ['description', 'notes'],
+  inArrays: {
+    timeline: ['detail'],
+    refunds: ['reason', 'failureReason'],
+    captures: [
+      'contact',
+      'email',
+      'vpa',
+      'bankReference',
+      'bank',
+      'wallet',
+      'cardNetwork',
+      'cardLast4',
+      'card',
+      'errorCode',
+      'errorDescription',
+      'errorReason',
+      'raw',
+      'gatewayPayload',
+    ],
+  },
+};
+
+/** The order document as stored: the order without its sealed fields, and those fields in one envelope. */
+type OrderDoc = Record<string, unknown> & { readonly sealed: Sealed };
+
 /** Firestore caps a batched write at 500 operations. */
 const MAX_BATCH = 500;
 
@@ -47,7 +84,8 @@ const MAX_BATCH = 500;
  * Orders, idempotency records and the outbox in Firestore (Native mode).
  *
  * Collections (each optionally prefixed, so tests can share an emulator project):
- *   - `orders/{orderId}`: the Order as the domain shapes it. Order ids are random (`ord_` + 20 base62 chars, see
+ *   - `orders/{orderId}`: the Order as the domain shapes it, except that the fields ORDER_SEALING names are kept in
+ *     `sealed`, one AES-256-GCM envelope under the order's own data key (see shared/adapters/crypto/field-cipher.ts). Order ids are random (`ord_` + 20 base62 chars, see
  *     RandomIds), so writes spread over the key range: no monotonically increasing ids, no hot-spotted tablet.
  *     Times are the domain's ISO 8601 UTC strings, which sort lexically in time order.
  *   - `idempotency-keys/{sha256(customerId, key)}`: binds an Idempotency-Key to its request fingerprint and order.
@@ -64,6 +102,7 @@ export class FirestoreOrderStore implements OrderStore, Outbox, OrderChanges {
 
   constructor(
     private readonly db: Firestore,
+    private readonly cipher: FieldCipher,
     private readonly prefix = '',
   ) {
     this.orders = db.collection(`${prefix}orders`);
@@ -75,6 +114,7 @@ export class FirestoreOrderStore implements OrderStore, Outbox, OrderChanges {
     const idemRef = this.idempotency.doc(hashedId(idem.customerId, idem.key));
     const orderRef = this.orders.doc(order.id);
     const data = toData(order);
+    const doc = await this.seal(data, null);
     return this.db.runTransaction<CreateOrderResult>(async (tx) => {
       const existing = await tx.get(idemRef);
       if (existing.exists) {
@@ -82,16 +122,17 @@ export class FirestoreOrderStore implements OrderStore, Outbox, OrderChanges {
         if (record.fingerprint !== idem.fingerprint) return { kind: 'conflict' };
         const found = await tx.get(this.orders.doc(record.orderId));
         if (!found.exists) throw new AppError('internal', 'idempotency record points at a missing order');
-        return { kind: 'existing', order: found.data() as Order };
+        return { kind: 'existing', order: await this.open(found.data()) };
       }
       // `create` (not `set`): a colliding order id fails the transaction instead of overwriting an order.
-      tx.create(orderRef, data);
+      tx.create(orderRef, doc);
       tx.create(idemRef, {
         customerId: idem.customerId,
         key: idem.key,
         fingerprint: idem.fingerprint,
         orderId: order.id,
         createdAt: order.createdAt,
+        expiresAt: expiresAt('idempotency-keys', order.createdAt),
       } satisfies IdempotencyDoc);
       this.writeEvents(tx, events);
       return { kind: 'created', order: toData(data) };
@@ -100,13 +141,13 @@ export class FirestoreOrderStore implements OrderStore, Outbox, OrderChanges {
 
   async get(orderId: string): Promise<Order | null> {
     const snap = await this.orders.doc(orderId).get();
-    return snap.exists ? (snap.data() as Order) : null;
+    return snap.exists ? this.open(snap.data()) : null;
   }
 
   async findByGatewayOrderId(gatewayOrderId: string): Promise<Order | null> {
     const snap = await this.orders.where('gateway.orderId', '==', gatewayOrderId).limit(1).get();
     const doc = snap.docs[0];
-    return doc ? (doc.data() as Order) : null;
+    return doc ? this.open(doc.data()) : null;
   }
 
   async update(orderId: string, change: (order: Order) => OrderChange | null): Promise<Order | null> {
@@ -114,13 +155,14 @@ export class FirestoreOrderStore implements OrderStore, Outbox, OrderChanges {
     return this.db.runTransaction(async (tx) => {
       const snap = await tx.get(ref);
       if (!snap.exists) return null;
-      const result = change(snap.data() as Order);
+      const stored = snap.data() as OrderDoc;
+      const result = change(await this.open(stored));
       if (!result) return null;
       if (result.order.id !== orderId) {
         throw new AppError('internal', `update of ${orderId} returned order ${result.order.id}`);
       }
       const data = toData(result.order);
-      tx.set(ref, data);
+      tx.set(ref, await this.seal(data, isSealed(stored.sealed) ? stored.sealed : null));
       this.writeEvents(tx, result.events);
       writeAudit(this.db, tx, result.audit, this.prefix);
       return toData(data);
@@ -138,7 +180,7 @@ export class FirestoreOrderStore implements OrderStore, Outbox, OrderChanges {
     q = q.orderBy('createdAt', 'desc').orderBy('id', 'desc');
     if (after) q = q.startAfter(after.createdAt, after.id);
     const snap = await q.limit(query.limit + 1).get();
-    const matching = snap.docs.map((d) => d.data() as Order);
+    const matching = await Promise.all(snap.docs.map((d) => this.open(d.data())));
     const items = matching.slice(0, query.limit);
     const last = items.at(-1);
     return { items, nextCursor: matching.length > query.limit && last ? encodeCursor(last) : null };
@@ -153,7 +195,7 @@ export class FirestoreOrderStore implements OrderStore, Outbox, OrderChanges {
       .orderBy('id', 'asc')
       .limit(limit)
       .get();
-    return snap.docs.map((d) => d.data() as Order);
+    return Promise.all(snap.docs.map((d) => this.open(d.data())));
   }
 
   /**
@@ -161,9 +203,15 @@ export class FirestoreOrderStore implements OrderStore, Outbox, OrderChanges {
    * (no polling). A missing document is not reported; a listener error (the stream broke) goes to `onError`.
    */
   watch(orderId: string, listener: (order: Order) => void, onError?: (error: Error) => void): Unsubscribe {
+    // the document is sealed: each snapshot is opened in turn, so the listener still sees them in commit order
+    let opened: Promise<void> = Promise.resolve();
     return this.orders.doc(orderId).onSnapshot(
       (snap) => {
-        if (snap.exists) listener(snap.data() as Order);
+        if (!snap.exists) return;
+        const data = snap.data();
+        opened = opened
+          .then(async () => listener(await this.open(data)))
+          .catch((error: unknown) => onError?.(error instanceof Error ? error : new Error(String(error))));
       },
       (error) => onError?.(error),
     );
@@ -188,6 +236,20 @@ export class FirestoreOrderStore implements OrderStore, Outbox, OrderChanges {
       for (const id of eventIds.slice(i, i + MAX_BATCH)) batch.delete(this.outbox.doc(safeDocId(id)));
       await batch.commit();
     }
+  }
+
+  /** The stored document: the order's sensitive fields sealed under its data key (`previous`'s, if it has one). */
+  private async seal(order: Order, previous: Sealed | null): Promise<OrderDoc> {
+    const { clear, secret } = splitRecord(order, ORDER_SEALING);
+    return { ...clear, sealed: await this.cipher.seal(secret, `orders/${order.id}`, previous) };
+  }
+
+  private async open(data: unknown): Promise<Order> {
+    const { sealed, ...clear } = data as OrderDoc;
+    // written before encryption existed: nothing to open
+    if (!isSealed(sealed)) return clear as unknown as Order;
+    const secret = await this.cipher.open<Record<string, unknown>>(sealed, `orders/${String(clear.id)}`);
+    return joinRecord<Order>(clear, secret, ORDER_SEALING);
   }
 
   private writeEvents(tx: Transaction, events: readonly PaymentEvent[]): void {

@@ -321,7 +321,20 @@ test('parseWebhook: unsupported event type → unsupported', (t) => {
     'x-razorpay-signature': signWebhook(body),
     'x-razorpay-event-id': 'E1',
   });
-  t.deepEqual(hook, { kind: 'unsupported', eventId: 'E1', eventType: 'payment.dispute.created' });
+  t.like(hook, { kind: 'unsupported', eventId: 'E1', eventType: 'payment.dispute.created' });
+});
+
+test('parseWebhook: during a secret rotation either the new or the previous secret verifies, any other does not', (t) => {
+  const body = JSON.stringify({ ...event('payment.dispute.created', {}), created_at: 1_767_225_600 });
+  const rotating = gateway(globalThis.fetch, { webhookSecret: 'whsec_new_one', previousWebhookSecret: WEBHOOK_SECRET });
+  const hook = rotating.parseWebhook(body, { 'x-razorpay-signature': signWebhook(body, 'whsec_new_one') });
+  t.is(hook?.createdAt, '2026-01-01T00:00:00.000Z', 'when the gateway created the event');
+  t.truthy(rotating.parseWebhook(body, { 'x-razorpay-signature': signWebhook(body) }), 'the previous secret');
+  t.is(rotating.parseWebhook(body, { 'x-razorpay-signature': signWebhook(body, 'whsec_other') }), null);
+  t.is(
+    gateway(globalThis.fetch).parseWebhook(body, { 'x-razorpay-signature': signWebhook(body, 'whsec_new_one') }),
+    null,
+  );
 });
 
 test('parseWebhook: signed garbage → AppError validation', (t) => {

@@ -39,6 +39,8 @@ export interface RazorpayGatewayOptions {
   readonly keySecret: string;
   /** The secret webhooks are signed with (set on the Razorpay dashboard; not the key secret). */
   readonly webhookSecret: string;
+  /** The secret being rotated out: during a rotation window a webhook signed with either verifies. */
+  readonly previousWebhookSecret?: string | null;
   /** `https://api.razorpay.com`, or the sandbox gateway's URL. */
   readonly baseUrl: string;
   /** A hosted checkout page to link to (`${base}/${orderId}`); the sandbox has one, real Razorpay does not. */
@@ -110,7 +112,9 @@ export class RazorpayGateway implements PaymentGateway {
 
   parseWebhook(rawBody: string, headers: Readonly<Record<string, string | undefined>>): GatewayWebhook | null {
     const header = (name: string) => Object.entries(headers).find(([k]) => k.toLowerCase() === name)?.[1];
-    if (!verifyWebhookSignature(this.options.webhookSecret, rawBody, header('x-razorpay-signature'))) return null;
+    const signature = header('x-razorpay-signature');
+    const secrets = [this.options.webhookSecret, this.options.previousWebhookSecret].filter((x): x is string => !!x);
+    if (!secrets.some((secret) => verifyWebhookSignature(secret, rawBody, signature))) return null;
     let body: unknown;
     try {
       body = JSON.parse(rawBody);
@@ -122,7 +126,12 @@ export class RazorpayGateway implements PaymentGateway {
     // Razorpay keeps X-Razorpay-Event-Id across retries. Without it, a retry resends the same bytes, so a digest of
     // the body still names the event the same way each time.
     const eventId = header('x-razorpay-event-id')?.trim() || `body-sha256:${sha256Hex(rawBody)}`;
-    return toGatewayWebhook(body, eventId);
+    const webhook = toGatewayWebhook(body, eventId);
+    // when the gateway created the event (unix seconds): a replay of an old, validly signed event is told apart by it
+    const createdAt = (body as { created_at?: unknown }).created_at;
+    return typeof createdAt === 'number' && Number.isFinite(createdAt)
+      ? { ...webhook, createdAt: new Date(createdAt * 1000).toISOString() }
+      : webhook;
   }
 
   /**
