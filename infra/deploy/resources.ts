@@ -323,6 +323,7 @@ export function describeResources(settings: InfraSettings, target: Target): Reso
   const { project, region } = target;
   const saEmail = (id: string) => `${id}@${project}.iam.gserviceaccount.com`;
   const pushAccount = settings.TASKS_SERVICE_ACCOUNT ?? saEmail(`${PREFIX}-pusher`);
+  const deployer = saEmail(`${PREFIX}-deployer`);
   const pubsubAgent = `serviceAccount:service-${PROJECT_NUMBER}@gcp-sa-pubsub.iam.gserviceaccount.com`;
 
   const queues: QueueSpec[] = (Object.keys(TASK_ROUTES) as QueueName[]).map((queue) => {
@@ -400,6 +401,7 @@ export function describeResources(settings: InfraSettings, target: Target): Reso
       : [
           { id: `${PREFIX}-pusher`, email: pushAccount, displayName: 'payments: OIDC identity of tasks, pushes, jobs' },
         ]),
+    { id: `${PREFIX}-deployer`, email: deployer, displayName: 'payments: Cloud Build deploys and applies infra' },
   ];
 
   const iam: IamBinding[] = [];
@@ -465,6 +467,25 @@ export function describeResources(settings: InfraSettings, target: Target): Reso
     role: 'roles/iam.serviceAccountTokenCreator',
     why: 'Pub/Sub mints the OIDC tokens of its pushes',
   });
+  // the build's own identity (cloudbuild.yaml runs as it): push the image, deploy, apply queues, topics and jobs
+  for (const [role, why] of [
+    ['roles/run.admin', 'deploys the Cloud Run services and grants their invoker'],
+    ['roles/artifactregistry.writer', 'pushes the image'],
+    ['roles/cloudtasks.queueAdmin', 'creates and updates the queues'],
+    ['roles/pubsub.editor', 'creates topics and subscriptions'],
+    ['roles/cloudscheduler.admin', 'creates and updates the jobs'],
+    ['roles/logging.logWriter', "writes the build's logs"],
+    ['roles/browser', 'reads the project number (Cloud Run URLs)'],
+  ] as const)
+    iam.push({ on: { kind: 'project' }, member: `serviceAccount:${deployer}`, role, why: `the deployer ${why}` });
+  for (const sa of serviceAccounts)
+    if (sa.email !== deployer)
+      iam.push({
+        on: { kind: 'service-account', name: sa.email },
+        member: `serviceAccount:${deployer}`,
+        role: 'roles/iam.serviceAccountUser',
+        why: `the deployer runs services as, or attaches OIDC tokens of, ${sa.id}`,
+      });
   const cloudRun: CloudRunServiceSpec[] = SERVICES.map((s) => {
     const isPublic = s.publicPaths.length > 0;
     const taskTargets = s.enqueues.map((q) => taskTarget(q).name);

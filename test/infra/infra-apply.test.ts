@@ -3,11 +3,11 @@ import test from 'ava';
 import { startCloudTasksEmulator } from '../../infra/cloud-tasks-emulator/emulator.ts';
 import { main } from '../../infra/deploy/cli.ts';
 import { describeResources } from '../../infra/deploy/resources.ts';
-import { JOBS, TOPICS } from '../../shared/http/routes.ts';
+import { SERVICES, subscriptions } from '../../services/catalogue/catalogue.ts';
 import { createSchedulerClient } from '../../shared/adapters/cloud-scheduler/scheduler-jobs.ts';
 import { createCloudTasksClient } from '../../shared/adapters/cloud-tasks/cloud-tasks-task-queue.ts';
 import { loadConfig } from '../../shared/config.ts';
-import { SERVICES, subscriptions } from '../../services/catalogue/catalogue.ts';
+import { JOBS, TOPICS } from '../../shared/http/routes.ts';
 import { emulatorSuite, uniqueName } from '../support/emulator-test.ts';
 
 /**
@@ -66,22 +66,34 @@ emulatorSuite('pubsub', (pubsubHost) => {
     const plan = await run(['--dry-run'], env);
     t.is(plan.code, 0, plan.out);
     t.is(rows(plan.out).length, total);
-    t.true(rows(plan.out).every((r) => r.endsWith('|would create')), plan.out);
+    t.true(
+      rows(plan.out).every((r) => r.endsWith('|would create')),
+      plan.out,
+    );
     t.regex(plan.out, new RegExp(`plan: ${total} to create, 0 to update, 0 unchanged`));
     t.regex(plan.out, /gcloud iam service-accounts create payments-api /);
     t.regex(plan.out, /gcloud firestore indexes composite create --collection-group=orders /);
     t.regex(plan.out, /gcloud tasks queues add-iam-policy-binding status-checks /);
     const again = await run(['--dry-run'], env);
-    t.true(rows(again.out).every((r) => r.endsWith('|would create')), 'the dry run created something');
+    t.true(
+      rows(again.out).every((r) => r.endsWith('|would create')),
+      'the dry run created something',
+    );
 
     const first = await run([], env);
     t.is(first.code, 0, first.out);
-    t.true(rows(first.out).every((r) => r.endsWith('|create')), first.out);
+    t.true(
+      rows(first.out).every((r) => r.endsWith('|create')),
+      first.out,
+    );
     t.regex(first.out, new RegExp(`applied: ${total} created, 0 updated, 0 unchanged`));
 
     const second = await run([], env);
     t.is(second.code, 0, second.out);
-    t.true(rows(second.out).every((r) => r.endsWith('|unchanged')), second.out);
+    t.true(
+      rows(second.out).every((r) => r.endsWith('|unchanged')),
+      second.out,
+    );
     t.regex(second.out, new RegExp(`no change: ${total} unchanged`));
 
     // drift behind the apply's back, through the same clients anyone would use

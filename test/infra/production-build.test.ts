@@ -43,7 +43,14 @@ test('npm run build output runs with plain node on production dependencies: /hea
   // type-checking is `npm run check`'s job; this compiles only (tsc --noCheck), as tsconfig.build.json says
   const tsc = spawnSync(
     process.execPath,
-    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', join(dir, 'dist'), '--noCheck'],
+    [
+      join(ROOT, 'node_modules/typescript/bin/tsc'),
+      '-p',
+      'tsconfig.build.json',
+      '--outDir',
+      join(dir, 'dist'),
+      '--noCheck',
+    ],
     { cwd: ROOT, encoding: 'utf8' },
   );
   t.is(tsc.status, 0, `${tsc.stdout}${tsc.stderr}`);
