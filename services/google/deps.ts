@@ -34,7 +34,8 @@ import type { QueueName } from '../../shared/ports/task-queue.ts';
 import type { DepKey, ServiceDefinition, ServiceDeps } from '../catalogue/catalogue.ts';
 import { taskTarget } from '../catalogue/catalogue.ts';
 
-const QUEUE_IDS = {
+/** Which setting names each product queue's Cloud Tasks queue id (the infra apply creates the queues under these ids). */
+export const QUEUE_IDS = {
   'status-checks': 'TASKS_STATUS_QUEUE',
   'refund-checks': 'TASKS_REFUND_QUEUE',
   'notification-deliveries': 'TASKS_DELIVERY_QUEUE',

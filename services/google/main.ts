@@ -45,6 +45,10 @@ function stop(signal: string): void {
   stopping = true;
   logger.log('INFO', `${signal}: draining and stopping`);
   server.close(() => process.exit(0));
+  // close() ends the idle keep-alive connections only once: close each one as soon as its last request is answered,
+  // rather than after the keep-alive timeout
+  const idle = setInterval(() => (server as { closeIdleConnections?: () => void }).closeIdleConnections?.(), 100);
+  idle.unref();
   // requests still open after Cloud Run's grace period would be cut anyway; leave before SIGKILL
   setTimeout(() => process.exit(0), 8000).unref();
 }

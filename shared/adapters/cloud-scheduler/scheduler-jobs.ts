@@ -20,15 +20,17 @@ type Client = Pick<CloudSchedulerClient, 'getJob' | 'createJob' | 'updateJob'>;
 export type JobChange = 'created' | 'updated' | 'unchanged';
 
 /**
- * Makes each job exist as declared: created when missing, updated (schedule, time zone, target) when it drifted,
- * left alone otherwise. Running it twice changes nothing; the same code serves Google Cloud and the local emulator.
+ * Makes each job exist as declared: created when missing, updated (schedule, time zone, target, retries) when it
+ * drifted, left alone otherwise. Running it twice changes nothing; the same code serves Google Cloud and the local
+ * emulator. With `dryRun` it only reads: the results say what it would do, and `drift` names what differs.
  */
 export async function ensureSchedulerJobs(
   client: Client,
   parent: string,
   jobs: readonly SchedulerJobSpec[],
-): Promise<{ id: string; change: JobChange }[]> {
-  const results: { id: string; change: JobChange }[] = [];
+  options: { readonly dryRun?: boolean } = {},
+): Promise<{ id: string; change: JobChange; drift: string[] }[]> {
+  const results: { id: string; change: JobChange; drift: string[] }[] = [];
   for (const spec of jobs) {
     const name = `${parent}/jobs/${spec.id}`;
     const wanted = {
@@ -51,24 +53,28 @@ export async function ensureSchedulerJobs(
       if ((error as { code?: unknown }).code !== status.NOT_FOUND) throw error;
     }
     if (!existing) {
-      await client.createJob({ parent, job: wanted });
-      results.push({ id: spec.id, change: 'created' });
+      if (!options.dryRun) await client.createJob({ parent, job: wanted });
+      results.push({ id: spec.id, change: 'created', drift: [] });
       continue;
     }
-    const drifted =
-      existing.schedule !== wanted.schedule ||
-      existing.timeZone !== wanted.timeZone ||
-      existing.httpTarget?.uri !== wanted.httpTarget.uri ||
-      existing.httpTarget?.oidcToken?.serviceAccountEmail !== spec.serviceAccountEmail ||
-      existing.httpTarget?.oidcToken?.audience !== spec.audience ||
-      Buffer.from(existing.httpTarget?.body ?? []).toString('utf8') !== JSON.stringify(spec.body ?? {});
-    if (drifted) {
+    const compared: [string, unknown, unknown][] = [
+      ['schedule', existing.schedule, wanted.schedule],
+      ['timeZone', existing.timeZone, wanted.timeZone],
+      ['uri', existing.httpTarget?.uri, wanted.httpTarget.uri],
+      ['oidc.serviceAccount', existing.httpTarget?.oidcToken?.serviceAccountEmail, spec.serviceAccountEmail],
+      ['oidc.audience', existing.httpTarget?.oidcToken?.audience, spec.audience],
+      ['body', Buffer.from(existing.httpTarget?.body ?? []).toString('utf8'), JSON.stringify(spec.body ?? {})],
+      ['retryCount', existing.retryConfig?.retryCount ?? 0, wanted.retryConfig.retryCount],
+    ];
+    const drift = compared.filter(([, was, is]) => was !== is).map(([field, was, is]) => `${field}: ${was} → ${is}`);
+    const drifted = drift.length > 0;
+    if (drifted && !options.dryRun) {
       await client.updateJob({
         job: wanted,
         updateMask: { paths: ['schedule', 'time_zone', 'http_target', 'retry_config'] },
       });
     }
-    results.push({ id: spec.id, change: drifted ? 'updated' : 'unchanged' });
+    results.push({ id: spec.id, change: drifted ? 'updated' : 'unchanged', drift });
   }
   return results;
 }

@@ -1,6 +1,6 @@
 /**
  * How long records kept only to make retries safe are kept: each such document carries an `expiresAt` timestamp, and
- * Firestore's TTL policies (infra/firestore/firestore.indexes.json `fieldOverrides`, created by infra/setup.sh)
+ * Firestore's TTL policies (infra/firestore/firestore.indexes.json `fieldOverrides`, created by `npm run infra:apply`, which prints the gcloud commands)
  * delete it some time after. Deletion is eventual (typically within a day), so nothing relies on it for correctness.
  */
 export const RETENTION_DAYS = {
