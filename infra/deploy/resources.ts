@@ -264,6 +264,7 @@ const FIRESTORE_NEEDS: readonly DepKey[] = [
   'operatorKeys',
   'audit',
   'webhookIssues',
+  'orderChanges',
 ];
 
 /** Cloud Run sizing: public services keep one warm instance for the checkout's latency; the others scale to zero. */
