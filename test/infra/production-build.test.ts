@@ -78,6 +78,8 @@ test('npm run build output runs with plain node on production dependencies: /hea
       RAZORPAY_KEY_ID: 'rzp_test_build',
       RAZORPAY_KEY_SECRET: 'build-key-secret',
       RAZORPAY_WEBHOOK_SECRET: 'build-webhook-secret',
+      // the KMS client is made on first use: a health check needs no key, only the setting
+      KMS_KEY_NAME: 'projects/build-test/locations/asia-south1/keyRings/payments/cryptoKeys/payments',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
