@@ -350,12 +350,15 @@ async function forEachBounded<T>(items: readonly T[], limit: number, work: (item
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }
 
-/** Spaces calls at least 1/rate seconds apart (wall-clock time: the gateway's limit is on real seconds). */
+/**
+ * Spaces calls at least 1/rate seconds apart. Elapsed real time (the monotonic `performance.now()`), not the Clock
+ * port's business time: the gateway's limit is on real seconds, whatever time a test's clock says it is.
+ */
 function rateGate(perSecond: number): () => Promise<void> {
   const spacing = 1000 / perSecond;
   let nextAt = 0;
   return async () => {
-    const now = Date.now();
+    const now = performance.now();
     const at = Math.max(now, nextAt);
     nextAt = at + spacing;
     if (at > now) await new Promise((resolve) => setTimeout(resolve, at - now));
