@@ -1,5 +1,6 @@
 import test from 'ava';
 import { emptyCounts } from '../../shared/domain/reconciliation.ts';
+import { startReconciliations } from '../../shared/use-cases/start-reconciliation.ts';
 import { seedOrder, serviceDeps } from '../../test/support/service-deps.ts';
 import { createApp } from './app.ts';
 
@@ -68,4 +69,28 @@ test('reconciler: a task for a bad run id → 400 problem', async (t) => {
   const { app, pushToken } = await setup();
   const res = await app.request('/tasks/reconcile', post({ runId: '../x' }, await pushToken()));
   t.is(res.status, 400);
+});
+
+test('reconciler: a run that breaks halfway answers 503 and, run again, completes without acting or counting twice', async (t) => {
+  const { app, deps, store, clock, gateway, pushToken } = await setup();
+  const order = await seedOrder(store, clock);
+  gateway.state = { status: 'succeeded', paymentId: 'pay_1', paid: order.amount };
+  const listPayments = gateway.listPayments.bind(gateway);
+  let outages = 1;
+  gateway.listPayments = async () => {
+    if (outages-- > 0) throw new Error('gateway timeout (injected)');
+    return listPayments();
+  };
+  const [run] = await startReconciliations({ days: ['2026-03-01'], trigger: 'manual', requestedBy: 'k' }, deps);
+  const first = await app.request('/tasks/reconcile', post({ runId: run!.id }, await pushToken()));
+  t.is(first.status, 503, 'the queue is asked to try again');
+  t.like(await deps.reconciliations.get(run!.id), { status: 'failed', attempts: 1 });
+  const settled = await store.get(order.id);
+  t.is(settled?.status, 'succeeded', 'what the first attempt did stays done');
+  const second = await app.request('/tasks/reconcile', post({ runId: run!.id }, await pushToken()));
+  t.is(second.status, 200);
+  const done = await deps.reconciliations.get(run!.id);
+  t.like(done, { status: 'completed', attempts: 2, error: null, counts: { orders: 1 } });
+  t.is(done?.counts.differences['captured-not-succeeded'], 1, 'the difference the first attempt found, once');
+  t.is((await store.get(order.id))?.version, settled?.version, 'the order was not changed again');
 });
