@@ -24,6 +24,28 @@ const { values } = parseArgs({
   },
 });
 
+/** What the CLI reads of a run's report (GET /v1/ops/reconciliations/:id). */
+interface Report {
+  readonly id: string;
+  readonly day: string;
+  readonly status: string;
+  readonly progress: { readonly phase: string; readonly orders: number };
+  readonly counts: {
+    readonly orders: number;
+    readonly settled: { readonly succeeded: number; readonly failed: number; readonly expired: number };
+    readonly stillOpen: number;
+    readonly differences: Record<string, number>;
+    readonly results: Record<'done' | 'unchanged' | 'refused' | 'needs-person', number>;
+  };
+  readonly differences: readonly {
+    readonly kind: string;
+    readonly result: string;
+    readonly orderId: string | null;
+    readonly paymentId: string | null;
+    readonly detail: string;
+  }[];
+}
+
 const key = process.env.OPERATOR_KEY;
 const base = values.url.replace(/\/$/, '');
 
@@ -32,7 +54,7 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-async function api(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+async function api<T>(method: string, path: string, body?: unknown): Promise<{ status: number; json: T }> {
   const res = await fetch(`${base}${path}`, {
     method,
     headers: { 'x-api-key': key ?? '', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
@@ -66,12 +88,16 @@ async function start(): Promise<{ id: string; day: string }[]> {
     : values.from && values.to
       ? { from: values.from, to: values.to }
       : fail('say --date YYYY-MM-DD, or --from and --to, or --now');
-  const started = await api('POST', '/v1/ops/reconciliations', body);
+  const started = await api<{ runs: { id: string; day: string }[]; detail?: string }>(
+    'POST',
+    '/v1/ops/reconciliations',
+    body,
+  );
   if (started.status !== 202) fail(`${started.status}: ${started.json?.detail ?? JSON.stringify(started.json)}`);
   return started.json.runs;
 }
 
-async function follow(run: { id: string; day: string }): Promise<any> {
+async function follow(run: { id: string; day: string }): Promise<Report> {
   const bar = new SingleBar({
     format: `${run.day} [{bar}] {phase} | {orders} orders`,
     hideCursor: true,
@@ -80,7 +106,7 @@ async function follow(run: { id: string; day: string }): Promise<any> {
   const phases = ['queued', 'settling', 'payments', 'orders', 'refunds', 'settlement', 'done'];
   bar.start(phases.length - 1, 0, { phase: 'queued', orders: 0 });
   for (;;) {
-    const { status, json } = await api('GET', `/v1/ops/reconciliations/${run.id}?limit=500`);
+    const { status, json } = await api<Report>('GET', `/v1/ops/reconciliations/${run.id}?limit=500`);
     if (status === 200) {
       bar.update(Math.max(0, phases.indexOf(json.progress.phase)), {
         phase: json.progress.phase,
@@ -111,13 +137,13 @@ const rows = reports.map((r) => ({
   'settled failed': r.counts.settled.failed,
   expired: r.counts.settled.expired,
   open: r.counts.stillOpen,
-  differences: Object.values(r.counts.differences as Record<string, number>).reduce((a, b) => a + b, 0),
+  differences: Object.values(r.counts.differences).reduce((a, b) => a + b, 0),
   'acted on': r.counts.results.done,
   'needs a person': r.counts.results['needs-person'] + r.counts.results.refused,
 }));
 console.table(rows);
 for (const r of reports) {
-  for (const d of r.differences.filter((x: any) => x.result === 'needs-person' || x.result === 'refused')) {
+  for (const d of r.differences.filter((x) => x.result === 'needs-person' || x.result === 'refused')) {
     process.stdout.write(`  ${r.day} ${d.kind} ${d.orderId ?? '-'} ${d.paymentId ?? '-'}: ${d.detail}\n`);
   }
   process.stdout.write(`report: ${base}/v1/ops/reconciliations/${r.id} (Accept: text/csv for CSV)\n`);
