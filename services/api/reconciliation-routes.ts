@@ -49,20 +49,25 @@ function runIdParam(id: string): string {
 }
 
 /**
- * Reconciliation for finance, a sub-app of the api service: start runs by hand (finance), read the reports (support,
- * finance), one as CSV with `Accept: text/csv`. A run is started through the `reconciliations` queue, so the request
+ * Reconciliation for finance, a sub-app of the api service: start runs by hand (`reconciliations.run`, audited), read
+ * the reports (`reconciliations.read`; see the permission table in shared/domain/permissions.ts), one as CSV with `Accept: text/csv`. A run is started through the `reconciliations` queue, so the request
  * answers 202 at once; a day being reconciled answers 409.
  */
 export function createReconciliationApp(deps: ApiDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const anyOperator = operatorAuth(deps.operatorKeys, ['support', 'finance']);
-  const finance = operatorAuth(deps.operatorKeys, ['finance']);
+  const read = operatorAuth(deps.operatorKeys, 'reconciliations.read');
+  const run = operatorAuth(deps.operatorKeys, 'reconciliations.run');
 
-  app.post('/v1/ops/reconciliations', finance, async (c) => {
+  app.post('/v1/ops/reconciliations', run, async (c) => {
     const body = await parseJsonBody(c, StartBody);
     const days = 'date' in body ? [body.date] : daysBetween(body.from, body.to);
     const runs = await startReconciliations(
-      { days, trigger: 'manual', requestedBy: c.get('operator').keyId },
+      {
+        days,
+        trigger: 'manual',
+        requestedBy: c.get('operator').keyId,
+        actor: { ...c.get('operator'), requestId: c.get('requestId') },
+      },
       { ...deps, logger: c.get('logger') },
     );
     const first = runs[0]!;
@@ -77,13 +82,13 @@ export function createReconciliationApp(deps: ApiDeps): Hono<AppEnv> {
     );
   });
 
-  app.get('/v1/ops/reconciliations', anyOperator, async (c) => {
+  app.get('/v1/ops/reconciliations', read, async (c) => {
     const q = parseQuery(c, ListQuery);
     const page = await listReconciliations(q.limit, q.cursor, deps);
     return c.json({ items: page.items, nextCursor: page.nextCursor });
   });
 
-  app.get('/v1/ops/reconciliations/:id', anyOperator, async (c) => {
+  app.get('/v1/ops/reconciliations/:id', read, async (c) => {
     const id = runIdParam(c.req.param('id'));
     if ((c.req.header('accept') ?? '').includes('text/csv')) {
       await getReconciliation(id, { limit: 1 }, deps); // 404 before any byte of CSV

@@ -39,7 +39,12 @@ test('reconciler: the nightly job queues one run of the day before; fired twice,
 test('reconciler: a run task settles the open orders of its day and completes with its counts', async (t) => {
   const { app, deps, store, clock, gateway, pushToken } = await setup();
   const order = await seedOrder(store, clock);
-  gateway.state = { status: 'succeeded', paymentId: 'pay_1', paid: order.amount };
+  gateway.state = {
+    status: 'succeeded',
+    paymentId: 'pay_1',
+    paid: order.amount,
+    captures: [{ paymentId: 'pay_1', paid: order.amount }],
+  };
   await deps.reconciliations.create({
     id: 'rec_today',
     day: '2026-03-01',
@@ -74,7 +79,12 @@ test('reconciler: a task for a bad run id → 400 problem', async (t) => {
 test('reconciler: a run that breaks halfway answers 503 and, run again, completes without acting or counting twice', async (t) => {
   const { app, deps, store, clock, gateway, pushToken } = await setup();
   const order = await seedOrder(store, clock);
-  gateway.state = { status: 'succeeded', paymentId: 'pay_1', paid: order.amount };
+  gateway.state = {
+    status: 'succeeded',
+    paymentId: 'pay_1',
+    paid: order.amount,
+    captures: [{ paymentId: 'pay_1', paid: order.amount }],
+  };
   const listPayments = gateway.listPayments.bind(gateway);
   let outages = 1;
   gateway.listPayments = async () => {

@@ -20,7 +20,7 @@ import { applyGatewayStatus } from './apply-gateway-status.ts';
 import { checkPaymentStatus } from './check-payment-status.ts';
 import { commitOrderChange } from './commit-order-change.ts';
 import type { Deps } from './deps.ts';
-import { requestAutoRefund } from './request-auto-refund.ts';
+import { refundOwedPayments } from './refund-owed-payments.ts';
 
 export type ReconcileDeps = Pick<
   Deps,
@@ -295,13 +295,9 @@ async function act(
     }
     case 'refund': {
       if (!f.orderId) return withResult(f, 'needs-person');
-      await requestAutoRefund(
-        f.orderId,
-        payment.paymentId,
-        f.kind === 'amount-mismatch' ? 'amount-mismatch' : 'late-success',
-        deps,
-      );
-      return withResult(f, 'done');
+      // the order itself says what it owes: a capture never accepted is refunded once (`rfd_<paymentId>`)
+      const { requested } = await refundOwedPayments(f.orderId, deps);
+      return withResult(f, requested > 0 ? 'done' : 'unchanged');
     }
   }
 }

@@ -1,9 +1,11 @@
 import { AppError } from '../domain/errors.ts';
+import { type Actor, auditEntry } from '../domain/permissions.ts';
 import { dayOf, emptyCounts, previousDay } from '../domain/reconciliation.ts';
 import type { ReconciliationRun, ReconciliationTrigger } from '../ports/reconciliation-store.ts';
 import type { Deps } from './deps.ts';
 
-export type StartDeps = Pick<Deps, 'reconciliations' | 'reconciliation' | 'tasks' | 'clock' | 'ids' | 'logger'>;
+export type StartDeps = Pick<Deps, 'reconciliations' | 'reconciliation' | 'tasks' | 'clock' | 'ids' | 'logger'> &
+  Partial<Pick<Deps, 'audit'>>;
 
 /**
  * Starts the reconciliation of some business days: one run per day, recorded `queued`, its day taken (a lease), and
@@ -17,6 +19,8 @@ export async function startReconciliations(
     readonly trigger: ReconciliationTrigger;
     readonly requestedBy: string;
     readonly runId?: (day: string) => string;
+    /** The operator starting it by hand: each run is written to the audit log. */
+    readonly actor?: Actor;
   },
   deps: StartDeps,
 ): Promise<ReconciliationRun[]> {
@@ -63,6 +67,10 @@ export async function startReconciliations(
       continue;
     }
     await deps.tasks.enqueue({ queue: 'reconciliations', id, body: { runId: id }, scheduleTime: now });
+    // the run has no transaction of its own to carry the entry: appended once it is queued
+    if (request.actor && deps.audit) {
+      await deps.audit.append(auditEntry(request.actor, 'reconciliations.run', day, now, null, { runId: id }));
+    }
     deps.logger.log('INFO', 'reconciliation queued', { runId: id, day, trigger: request.trigger });
     runs.push(run);
   }
