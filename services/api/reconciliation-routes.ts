@@ -22,7 +22,8 @@ const Day = v.pipe(
   ),
 );
 
-const StartBody = v.union([
+/** `{"date"}` or `{"from","to"}`: the business days to reconcile. */
+export const StartBody = v.union([
   v.strictObject({ date: Day }),
   v.pipe(
     v.strictObject({ from: Day, to: Day }),
@@ -31,17 +32,17 @@ const StartBody = v.union([
   ),
 ]);
 
-const ListQuery = v.strictObject({
+export const RunsQuery = v.strictObject({
   limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(100)), '20'),
   cursor: v.optional(v.pipe(v.string(), v.maxLength(512))),
 });
 
-const ReportQuery = v.strictObject({
+export const ReportQuery = v.strictObject({
   limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(500)), '100'),
   cursor: v.optional(v.pipe(v.string(), v.maxLength(512))),
 });
 
-const RunId = v.pipe(v.string(), v.regex(/^rec_[A-Za-z0-9_]{1,64}$/));
+export const RunId = v.pipe(v.string(), v.regex(/^rec_[A-Za-z0-9_]{1,64}$/));
 
 function runIdParam(id: string): string {
   if (!v.is(RunId, id)) throw new AppError('not-found', `no reconciliation ${id}`);
@@ -83,7 +84,7 @@ export function createReconciliationApp(deps: ApiDeps): Hono<AppEnv> {
   });
 
   app.get('/v1/ops/reconciliations', read, async (c) => {
-    const q = parseQuery(c, ListQuery);
+    const q = parseQuery(c, RunsQuery);
     const page = await listReconciliations(q.limit, q.cursor, deps);
     return c.json({ items: page.items, nextCursor: page.nextCursor });
   });
