@@ -83,6 +83,16 @@ const Common = {
   OUTBOX_SWEEP_SCHEDULE: v.optional(text, '* * * * *'),
   // Time zone of the scheduled jobs.
   SCHEDULER_TIME_ZONE: v.optional(text, 'Asia/Kolkata'),
+  // Cron schedule (in SCHEDULER_TIME_ZONE) of the nightly reconciliation job: after midnight, for the day before.
+  RECONCILIATION_SCHEDULE: v.optional(text, '30 0 * * *'),
+  // The time zone a business day is a calendar day of, for reconciliation.
+  BUSINESS_TIME_ZONE: v.optional(text, 'Asia/Kolkata'),
+  // Status checks a reconciliation runs at once.
+  RECONCILIATION_CONCURRENCY: int(8, 1),
+  // Gateway calls a reconciliation starts per second at most (Razorpay rate-limits per key; live traffic shares it).
+  RECONCILIATION_GATEWAY_RPS: int(25, 1),
+  // Seconds a reconciliation holds its day without renewing; a killed run's day is free again after this.
+  RECONCILIATION_LEASE_SECONDS: int(300, 10),
 
   // Razorpay key id (public, given to the checkout). Embedded default: a sandbox key.
   RAZORPAY_KEY_ID: optionalText,
@@ -116,6 +126,7 @@ const Common = {
   TASKS_STATUS_QUEUE: v.optional(text, 'status-checks'),
   TASKS_REFUND_QUEUE: v.optional(text, 'refund-checks'),
   TASKS_DELIVERY_QUEUE: v.optional(text, 'notification-deliveries'),
+  TASKS_RECONCILIATION_QUEUE: v.optional(text, 'reconciliations'),
   // host:port of the project's Cloud Tasks (and Cloud Scheduler) emulator; when set the clients talk plaintext gRPC.
   CLOUD_TASKS_EMULATOR_HOST: optionalText,
   // Service account whose OIDC token Cloud Tasks attaches to each task.

@@ -84,6 +84,10 @@ const PASSED_ON = [
   'RATE_LIMIT_AUTH_FAILURES_PER_MINUTE',
   'MAX_OPEN_ORDERS_PER_CUSTOMER',
   'CORS_ORIGINS',
+  'BUSINESS_TIME_ZONE',
+  'RECONCILIATION_CONCURRENCY',
+  'RECONCILIATION_GATEWAY_RPS',
+  'RECONCILIATION_LEASE_SECONDS',
 ] as const;
 
 function listen(fetch: Hono['fetch'], port: number, hostname: string): Promise<ServerType> {

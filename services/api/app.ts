@@ -19,6 +19,7 @@ import type { ApiDeps } from './deps.ts';
 import { docsPage } from './docs-page.ts';
 import { openApiDocument } from './openapi.ts';
 import { createOperatorApp } from './operator-routes.ts';
+import { createReconciliationApp } from './reconciliation-routes.ts';
 import { ConfirmBody, CreateOrderBody, FeedQuery, IdempotencyKey, LastEventId, ListQuery } from './schemas.ts';
 import { checkoutView, orderView } from './views.ts';
 
@@ -68,6 +69,7 @@ export function createApp(deps: ApiDeps) {
     rateLimit('per customer', limits.customerPerMinute, (c) => c.get('customerId')),
   );
   app.route('/', createOperatorApp(deps));
+  app.route('/', createReconciliationApp(deps));
 
   // the reference: generated from the schemas the routes validate with (services/api/openapi.ts)
   app.get('/openapi.json', (c) => c.json(openApiDocument()));

@@ -20,6 +20,8 @@ export type ApiDeps = Pick<
   | 'clock'
   | 'ids'
   | 'settings'
+  | 'reconciliations'
+  | 'reconciliation'
 > & {
   readonly logger: Logger;
   readonly customerTokens: TokenVerifier;

@@ -8,6 +8,7 @@ import {
   TRANSITION_SOURCES,
 } from '../../shared/domain/payment-types.ts';
 import { AppWebhookPayloadSchema, MoneySchema, NotificationSchema, OrderId } from '../../shared/http/schemas.ts';
+import { ReportQuery, RunId, RunsQuery, StartBody } from './reconciliation-routes.ts';
 import {
   AuditQuery,
   ConfirmBody,
@@ -373,6 +374,53 @@ export const OPERATIONS: readonly Operation[] = [
       schema: v.object({ items: v.array(v.record(v.string(), v.unknown())), nextCursor: v.nullable(v.string()) }),
     },
     errors: [400],
+  },
+  {
+    method: 'post',
+    path: '/v1/ops/reconciliations',
+    tag: 'Operators',
+    summary: 'Reconcile business days with the gateway (finance, audited)',
+    description:
+      'One run per day (`date`, or `from`..`to`, at most 31 days, none in the future), queued on the `reconciliations` ' +
+      'queue: 202 at once with the runs. A day another run holds is a 409.',
+    auth: 'finance',
+    body: StartBody,
+    ok: {
+      status: 202,
+      description: 'The first run, and every run started.',
+      schema: v.object({
+        id: v.string(),
+        day: v.string(),
+        status: v.string(),
+        runs: v.array(v.object({ id: v.string(), day: v.string(), status: v.string() })),
+      }),
+    },
+    errors: [400, 409, 413, 415],
+  },
+  {
+    method: 'get',
+    path: '/v1/ops/reconciliations',
+    tag: 'Operators',
+    summary: 'Reconciliation runs, newest first (support, finance)',
+    auth: 'support',
+    query: RunsQuery,
+    ok: {
+      status: 200,
+      description: 'A page of runs with their counts.',
+      schema: v.object({ items: v.array(v.record(v.string(), v.unknown())), nextCursor: v.nullable(v.string()) }),
+    },
+    errors: [400],
+  },
+  {
+    method: 'get',
+    path: '/v1/ops/reconciliations/:id',
+    tag: 'Operators',
+    summary: "A run's report: counts and a page of differences; `Accept: text/csv` for every difference as CSV",
+    auth: 'support',
+    params: { id: RunId },
+    query: ReportQuery,
+    ok: { status: 200, description: "The run, its differences and the next page's cursor." },
+    errors: [400, 404],
   },
   {
     method: 'get',

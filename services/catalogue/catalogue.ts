@@ -8,6 +8,7 @@ import type { Deps } from '../../shared/use-cases/deps.ts';
 import { createApp as createApiApp } from '../api/app.ts';
 import { createApp as createFulfillmentApp } from '../fulfillment/app.ts';
 import { createApp as createNotifierApp } from '../notifier/app.ts';
+import { createApp as createReconcilerApp } from '../reconciler/app.ts';
 import { createApp as createRefundsApp } from '../refunds/app.ts';
 import { createApp as createStatusCheckerApp } from '../status-checker/app.ts';
 import { createApp as createWebhooksApp } from '../webhooks/app.ts';
@@ -85,13 +86,15 @@ export const SERVICES: readonly ServiceDefinition[] = [
       'clock',
       'ids',
       'settings',
+      'reconciliations',
+      'reconciliation',
       'customerTokens',
     ],
     createApp: createApiApp,
     // the OpenAPI document and its reference page beside the API they describe
     publicPaths: ['/v1/*', '/openapi.json', '/docs'],
     receivesTasks: [],
-    enqueues: ['status-checks', 'refund-checks'],
+    enqueues: ['status-checks', 'refund-checks', 'reconciliations'],
     subscribes: [],
     jobs: [],
   }),
@@ -150,11 +153,35 @@ export const SERVICES: readonly ServiceDefinition[] = [
     subscribes: ['payment-events'],
     jobs: [],
   }),
+  service({
+    name: 'reconciler',
+    description: "reconciles a business day with the gateway's books: settles open orders, reports differences",
+    needs: [
+      'orders',
+      'outbox',
+      'bus',
+      'tasks',
+      'gateway',
+      'clock',
+      'ids',
+      'settings',
+      'reconciliations',
+      'reconciliation',
+      'pushTokens',
+    ],
+    createApp: createReconcilerApp,
+    publicPaths: [],
+    receivesTasks: ['reconciliations'],
+    enqueues: ['status-checks', 'reconciliations'],
+    subscribes: [],
+    jobs: ['nightly-reconciliation'],
+  }),
 ];
 
 /** Which setting holds each scheduler job's cron schedule (in SCHEDULER_TIME_ZONE); defaults in shared/config.ts. */
 export const JOB_SCHEDULES = {
   'outbox-sweep': 'OUTBOX_SWEEP_SCHEDULE',
+  'nightly-reconciliation': 'RECONCILIATION_SCHEDULE',
 } as const satisfies Record<JobName, keyof EmbeddedConfig & keyof GoogleConfig>;
 
 /** Each job's schedule under a configuration. */

@@ -16,6 +16,7 @@ import { MemoryInboxStore } from '../../shared/adapters/memory/memory-inbox-stor
 import { MemoryNotificationStore } from '../../shared/adapters/memory/memory-notification-store.ts';
 import { MemoryOperatorKeyStore } from '../../shared/adapters/memory/memory-operator-keys.ts';
 import { MemoryOrderStore } from '../../shared/adapters/memory/memory-order-store.ts';
+import { MemoryReconciliationStore } from '../../shared/adapters/memory/memory-reconciliation-store.ts';
 import { MemoryScheduler } from '../../shared/adapters/memory/memory-scheduler.ts';
 import { MemoryTaskQueue } from '../../shared/adapters/memory/memory-task-queue.ts';
 import { MemoryWebhookIssueStore } from '../../shared/adapters/memory/memory-webhook-issue-store.ts';
@@ -87,6 +88,10 @@ export interface EmbeddedOptions {
    * shared/adapters/metering). The drain and the outbox relay use the wrapped ports too.
    */
   readonly decorate?: (deps: ServiceDeps) => ServiceDeps;
+  /** The business day's time zone for reconciliation (default: shared/config.ts). */
+  readonly businessTimeZone?: string;
+  /** Gateway calls per second a reconciliation may start (default: shared/config.ts). */
+  readonly reconciliationGatewayRps?: number;
 }
 
 export interface EmbeddedStack {
@@ -247,6 +252,13 @@ export async function createEmbeddedStack(options: EmbeddedOptions): Promise<Emb
       ...(appWebhook ? [new AppWebhookChannel(queue, () => clock.now())] : []),
     ],
     webhooks: new FetchWebhookPoster(),
+    reconciliations: new MemoryReconciliationStore(),
+    reconciliation: {
+      timeZone: options.businessTimeZone ?? defaults.BUSINESS_TIME_ZONE,
+      concurrency: defaults.RECONCILIATION_CONCURRENCY,
+      gatewayRequestsPerSecond: options.reconciliationGatewayRps ?? defaults.RECONCILIATION_GATEWAY_RPS,
+      leaseSeconds: defaults.RECONCILIATION_LEASE_SECONDS,
+    },
     customerTokens: issuer.customerVerifier(),
     pushTokens: issuer.pushVerifier(),
   };

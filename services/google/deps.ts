@@ -19,6 +19,7 @@ import { FirestoreInboxStore } from '../../shared/adapters/firestore/firestore-i
 import { FirestoreNotificationStore } from '../../shared/adapters/firestore/firestore-notification-store.ts';
 import { FirestoreOperatorKeyStore } from '../../shared/adapters/firestore/firestore-operator-keys.ts';
 import { FirestoreOrderStore } from '../../shared/adapters/firestore/firestore-order-store.ts';
+import { FirestoreReconciliationStore } from '../../shared/adapters/firestore/firestore-reconciliation-store.ts';
 import { FirestoreWebhookIssueStore } from '../../shared/adapters/firestore/firestore-webhook-issue-store.ts';
 import { RazorpayGateway } from '../../shared/adapters/gateways/razorpay/razorpay-gateway.ts';
 import { SystemClock } from '../../shared/adapters/memory/clocks.ts';
@@ -39,6 +40,7 @@ export const QUEUE_IDS = {
   'status-checks': 'TASKS_STATUS_QUEUE',
   'refund-checks': 'TASKS_REFUND_QUEUE',
   'notification-deliveries': 'TASKS_DELIVERY_QUEUE',
+  reconciliations: 'TASKS_RECONCILIATION_QUEUE',
 } as const satisfies Record<QueueName, keyof GoogleConfig>;
 
 function once<T>(make: () => T): () => T {
@@ -149,6 +151,13 @@ export function googleDeps(config: GoogleConfig, service: ServiceDefinition, log
       ...(appWebhook ? [new AppWebhookChannel(tasks(), () => clock().now())] : []),
     ],
     webhooks: () => new FetchWebhookPoster(),
+    reconciliations: () => new FirestoreReconciliationStore(firestore()),
+    reconciliation: () => ({
+      timeZone: config.BUSINESS_TIME_ZONE,
+      concurrency: config.RECONCILIATION_CONCURRENCY,
+      gatewayRequestsPerSecond: config.RECONCILIATION_GATEWAY_RPS,
+      leaseSeconds: config.RECONCILIATION_LEASE_SECONDS,
+    }),
     customerTokens: () => {
       const auth = customerAuth(config, who);
       return jwtVerifier({

@@ -9,6 +9,7 @@ export const TASK_ROUTES = {
   'status-checks': '/tasks/check-payment',
   'refund-checks': '/tasks/check-refund',
   'notification-deliveries': '/tasks/deliver-notification',
+  reconciliations: '/tasks/reconcile',
 } as const satisfies Record<QueueName, string>;
 
 /** Topics the product publishes; each subscriber receives a topic's pushes at `PUSH_ROUTES[topic]`. */
@@ -20,9 +21,10 @@ export const PUSH_ROUTES = {
 } as const satisfies Record<TopicName, string>;
 
 /** Cloud Scheduler jobs: what each calls. Their schedules are settings (shared/config.ts). */
-export const JOBS = ['outbox-sweep'] as const;
+export const JOBS = ['outbox-sweep', 'nightly-reconciliation'] as const;
 export type JobName = (typeof JOBS)[number];
 
 export const JOB_ROUTES = {
   'outbox-sweep': '/jobs/sweep-outbox',
+  'nightly-reconciliation': '/jobs/reconcile',
 } as const satisfies Record<JobName, string>;

@@ -57,4 +57,9 @@ export interface OrderStore {
   list(query: OrderQuery): Promise<Page<Order>>;
   /** Orders not yet terminal, created in [from, to): for the nightly settlement job. */
   listOpen(createdFrom: string, createdTo: string, limit: number): Promise<readonly Order[]>;
+  /**
+   * Every order created in [from, to) (ISO 8601), any customer and status, oldest first (ties by id), a page at a
+   * time: reconciliation streams a day of any size through this, never holding it all.
+   */
+  listCreated(createdFrom: string, createdTo: string, limit: number, cursor?: string): Promise<Page<Order>>;
 }

@@ -1,5 +1,5 @@
 /** The queues the product uses. Which service and path each reaches is decided by the composition root. */
-export type QueueName = 'status-checks' | 'refund-checks' | 'notification-deliveries';
+export type QueueName = 'status-checks' | 'refund-checks' | 'notification-deliveries' | 'reconciliations';
 
 export interface TaskRequest {
   readonly queue: QueueName;

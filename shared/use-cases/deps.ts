@@ -14,6 +14,7 @@ import type { OrderChanges } from '../ports/order-changes.ts';
 import type { OrderStore } from '../ports/order-store.ts';
 import type { Outbox } from '../ports/outbox.ts';
 import type { PaymentGateway } from '../ports/payment-gateway.ts';
+import type { ReconciliationStore } from '../ports/reconciliation-store.ts';
 import type { TaskQueue } from '../ports/task-queue.ts';
 import type { WebhookIssueStore } from '../ports/webhook-issue-store.ts';
 import type { WebhookPoster } from '../ports/webhook-poster.ts';
@@ -31,6 +32,18 @@ export interface PaymentSettings {
   readonly appWebhook: { readonly url: string; readonly secret: string } | null;
   /** A webhook whose event is older than this is acknowledged but not applied (a replay). Default 86 400. */
   readonly webhookToleranceSeconds?: number;
+}
+
+/** How reconciliation runs: the business day's time zone, and how hard it may press on the gateway. */
+export interface ReconciliationSettings {
+  /** The time zone a business day is a calendar day of (Asia/Kolkata). */
+  readonly timeZone: string;
+  /** Status checks in flight at once. */
+  readonly concurrency: number;
+  /** Gateway calls started per second at most: the gateway's rate limit, with room for live traffic. */
+  readonly gatewayRequestsPerSecond: number;
+  /** Seconds a run holds its day without renewing (it renews every page); a killed run's day frees itself. */
+  readonly leaseSeconds: number;
 }
 
 /** Everything a use case may be handed. Each takes only the `Pick` it needs, which documents its reach. */
@@ -59,4 +72,7 @@ export interface Deps {
   /** Where notifications go besides the customer's feed. */
   readonly channels: readonly NotificationChannel[];
   readonly webhooks: WebhookPoster;
+  /** Reconciliation runs, their differences and the per-day leases. */
+  readonly reconciliations: ReconciliationStore;
+  readonly reconciliation: ReconciliationSettings;
 }

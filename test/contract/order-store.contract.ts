@@ -285,6 +285,29 @@ export function orderStoreContract(
     t.false(open.some((o) => o.id === before.id || o.id === after.id));
   });
 
+  test('listCreated: every order created in [from, to), any customer and status, oldest first, in cursor pages', async (t) => {
+    const store = await makeStore();
+    await created(store, { minutes: 0 });
+    const inRange = [];
+    for (let m = 1; m <= 5; m++) inRange.push(await created(store, { minutes: m, customerId: `cus_${m}` }));
+    // two orders at the same instant: the id breaks the tie, so no page skips or repeats one
+    inRange.push(await created(store, { minutes: 5 }));
+    await created(store, { minutes: 6 });
+    await store.update(inRange[1]!.id, observe(succeeded, at(10)));
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let pages = 0; pages < 10; pages++) {
+      const page = await store.listCreated(at(1).toISOString(), at(6).toISOString(), 4, cursor);
+      seen.push(...page.items.map((o) => o.id));
+      if (!page.nextCursor) break;
+      cursor = page.nextCursor;
+    }
+    const expected = [...inRange]
+      .sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1))
+      .map((o) => o.id);
+    t.deepEqual(seen, expected);
+  });
+
   test('outbox: pending oldest first, limited', async (t) => {
     const store = await makeStore();
     const a = await created(store, { minutes: 0 });

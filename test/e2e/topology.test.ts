@@ -5,7 +5,8 @@ import { createSchedulerClient } from '../../shared/adapters/cloud-scheduler/sch
 import { MemoryLogger } from '../../shared/adapters/logging/json-logger.ts';
 import { emulatorSuite, uniqueName } from '../support/emulator-test.ts';
 import { registerAfterPaymentScenarios } from './after-payment-scenarios.ts';
-import { type Harness, pushEnvelope } from './harness.ts';
+import { type Harness, operator, pushEnvelope } from './harness.ts';
+import { registerReconciliationScenarios } from './reconciliation-scenarios.ts';
 import { registerScenarios } from './scenarios.ts';
 
 const INTERVAL_SECONDS = 2;
@@ -131,7 +132,36 @@ emulatorSuite('firestore', (firestoreHost) => {
         await scheduler.close();
       },
     );
+    test.serial(
+      'emulator topology: the nightly reconciliation is a Cloud Scheduler job in the emulator; RunJob starts a run of the day before',
+      async (t) => {
+        const h = await acquire();
+        const scheduler = createSchedulerClient({ emulatorHost: topology!.services.cloudTasksEmulator! });
+        const name = `${topology!.schedulerParent}/jobs/nightly-reconciliation`;
+        const [job] = await scheduler.getJob({ name });
+        t.is(job.schedule, '30 0 * * *');
+        t.is(job.timeZone, 'Asia/Kolkata');
+        t.is(job.httpTarget?.uri, `${topology!.services.reconciler}/jobs/reconcile`);
+        await scheduler.runJob({ name });
+        const yesterday = new Date(Date.now() + 330 * 60_000 - 86_400_000).toISOString().slice(0, 10);
+        const id = `rec_${yesterday.replaceAll('-', '')}_nightly`;
+        let run: any = null;
+        for (let i = 0; i < 100 && run?.status !== 'completed'; i++) {
+          await sleep(200);
+          const res = await operator(h, 'GET', `/v1/ops/reconciliations/${id}`);
+          run = res.ok ? await res.json() : null;
+        }
+        t.is(run?.status, 'completed', JSON.stringify(run));
+        t.is(run?.trigger, 'schedule');
+        t.is(run?.requestedBy, 'scheduler');
+        t.is(run?.day, yesterday);
+        await scheduler.close();
+      },
+    );
     registerScenarios(test, 'emulator topology', acquire, async () => undefined);
+    registerReconciliationScenarios(test, 'emulator topology', acquire, async () => undefined, {
+      checksRunOnTheirOwn: true,
+    });
     registerAfterPaymentScenarios(test, 'emulator topology', acquire, async () => undefined);
   });
 });

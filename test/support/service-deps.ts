@@ -14,6 +14,7 @@ import { MemoryInboxStore } from '../../shared/adapters/memory/memory-inbox-stor
 import { MemoryNotificationStore } from '../../shared/adapters/memory/memory-notification-store.ts';
 import { MemoryOperatorKeyStore } from '../../shared/adapters/memory/memory-operator-keys.ts';
 import { MemoryOrderStore } from '../../shared/adapters/memory/memory-order-store.ts';
+import { MemoryReconciliationStore } from '../../shared/adapters/memory/memory-reconciliation-store.ts';
 import { MemoryTaskQueue } from '../../shared/adapters/memory/memory-task-queue.ts';
 import { MemoryWebhookIssueStore } from '../../shared/adapters/memory/memory-webhook-issue-store.ts';
 import type { PaymentEvent } from '../../shared/domain/events.ts';
@@ -143,7 +144,12 @@ export async function serviceDeps() {
   const nowhere = { url: 'http://nowhere.test/task', dispatch: async () => new Response(null, { status: 204 }) };
   const queue = new MemoryTaskQueue({
     clock,
-    targets: { 'status-checks': nowhere, 'refund-checks': nowhere, 'notification-deliveries': nowhere },
+    targets: {
+      'status-checks': nowhere,
+      'refund-checks': nowhere,
+      'notification-deliveries': nowhere,
+      reconciliations: nowhere,
+    },
   });
   const bus = new MemoryEventBus({ clock });
   const gateway = new ScriptedGateway();
@@ -175,6 +181,8 @@ export async function serviceDeps() {
     operatorKeys: MemoryOperatorKeyStore.fromPairs(''),
     channels: [],
     webhooks: { post: async () => 204 },
+    reconciliations: new MemoryReconciliationStore(),
+    reconciliation: { timeZone: 'Asia/Kolkata', concurrency: 4, gatewayRequestsPerSecond: 1000, leaseSeconds: 300 },
     pushTokens: push.verifier,
     bodyLimitBytes: 64 * 1024,
   };

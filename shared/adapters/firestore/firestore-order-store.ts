@@ -217,6 +217,22 @@ export class FirestoreOrderStore implements OrderStore, Outbox, OrderChanges {
     );
   }
 
+  async listCreated(createdFrom: string, createdTo: string, limit: number, cursor?: string): Promise<Page<Order>> {
+    const after = cursor ? decodeCursor(cursor) : null;
+    // needs the (createdAt, id) composite index; `limit + 1` tells whether more follow
+    let q: Query = this.orders
+      .where('createdAt', '>=', createdFrom)
+      .where('createdAt', '<', createdTo)
+      .orderBy('createdAt', 'asc')
+      .orderBy('id', 'asc');
+    if (after) q = q.startAfter(after.createdAt, after.id);
+    const snap = await q.limit(limit + 1).get();
+    const matching = snap.docs.map((d) => d.data() as Order);
+    const items = matching.slice(0, limit);
+    const last = items.at(-1);
+    return { items, nextCursor: matching.length > limit && last ? encodeCursor(last) : null };
+  }
+
   async pending(limit: number): Promise<readonly OutboxEntry[]> {
     const snap = await this.outbox
       .orderBy('createdAt', 'asc')

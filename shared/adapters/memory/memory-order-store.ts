@@ -111,6 +111,22 @@ export class MemoryOrderStore implements OrderStore, Outbox, OrderChanges {
     };
   }
 
+  async listCreated(createdFrom: string, createdTo: string, limit: number, cursor?: string): Promise<Page<Order>> {
+    const after = cursor ? decodeCursor(cursor) : null;
+    const matching = [...this.orders.values()]
+      .filter(
+        (o) =>
+          o.createdAt >= createdFrom && o.createdAt < createdTo && (after === null || compareNewestFirst(o, after) < 0),
+      )
+      .sort((a, b) => compareNewestFirst(b, a));
+    const items = matching.slice(0, limit);
+    const last = items.at(-1);
+    return {
+      items: structuredClone(items),
+      nextCursor: matching.length > limit && last ? encodeCursor(last) : null,
+    };
+  }
+
   async pending(limit: number): Promise<readonly OutboxEntry[]> {
     return structuredClone([...this.outbox.values()].slice(0, limit));
   }

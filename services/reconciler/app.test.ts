@@ -1,0 +1,106 @@
+import test from 'ava';
+import { emptyCounts } from '../../shared/domain/reconciliation.ts';
+import { startReconciliations } from '../../shared/use-cases/start-reconciliation.ts';
+import { seedOrder, serviceDeps } from '../../test/support/service-deps.ts';
+import { createApp } from './app.ts';
+
+async function setup() {
+  const s = await serviceDeps();
+  return { ...s, app: createApp(s.deps) };
+}
+
+function post(body: unknown, token?: string): RequestInit {
+  return {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  };
+}
+
+test('reconciler: a job or task without a push token → 401, nothing started', async (t) => {
+  const { app, queue, deps } = await setup();
+  t.is((await app.request('/jobs/reconcile', post({}))).status, 401);
+  t.is((await app.request('/tasks/reconcile', post({ runId: 'rec_x' }))).status, 401);
+  t.is(queue.pending().length, 0);
+  t.is((await deps.reconciliations.list(10)).items.length, 0);
+});
+
+test('reconciler: the nightly job queues one run of the day before; fired twice, still one', async (t) => {
+  const { app, queue, deps, pushToken } = await setup();
+  // 2026-03-01T10:00Z is 15:30 in Kolkata: the day before is 28 February
+  const res = await app.request('/jobs/reconcile', post({}, await pushToken()));
+  t.is(res.status, 202);
+  t.like(await res.json(), { id: 'rec_20260228_nightly', day: '2026-02-28', status: 'queued' });
+  t.is((await app.request('/jobs/reconcile', post({}, await pushToken()))).status, 202);
+  t.is(queue.pending().length, 1, 'one task: the second enqueue of the same name is refused');
+  t.is((await deps.reconciliations.list(10)).items.length, 1);
+});
+
+test('reconciler: a run task settles the open orders of its day and completes with its counts', async (t) => {
+  const { app, deps, store, clock, gateway, pushToken } = await setup();
+  const order = await seedOrder(store, clock);
+  gateway.state = {
+    status: 'succeeded',
+    paymentId: 'pay_1',
+    paid: order.amount,
+    captures: [{ paymentId: 'pay_1', paid: order.amount }],
+  };
+  await deps.reconciliations.create({
+    id: 'rec_today',
+    day: '2026-03-01',
+    timeZone: 'Asia/Kolkata',
+    trigger: 'manual',
+    requestedBy: 'k',
+    requestedAt: clock.now().toISOString(),
+    startedAt: null,
+    finishedAt: null,
+    status: 'queued',
+    attempts: 0,
+    counts: emptyCounts(),
+    progress: { phase: 'queued', orders: 0 },
+    error: null,
+  });
+  const res = await app.request('/tasks/reconcile', post({ runId: 'rec_today' }, await pushToken()));
+  t.is(res.status, 200);
+  t.like(await store.get(order.id), { status: 'succeeded' });
+  const run = await deps.reconciliations.get('rec_today');
+  t.like(run, { status: 'completed', attempts: 1, counts: { orders: 1, settled: { succeeded: 1 } } });
+  const again = await app.request('/tasks/reconcile', post({ runId: 'rec_today' }, await pushToken()));
+  t.is(again.status, 200);
+  t.is((await deps.reconciliations.get('rec_today'))?.attempts, 1, 'a completed run is not run again');
+});
+
+test('reconciler: a task for a bad run id → 400 problem', async (t) => {
+  const { app, pushToken } = await setup();
+  const res = await app.request('/tasks/reconcile', post({ runId: '../x' }, await pushToken()));
+  t.is(res.status, 400);
+});
+
+test('reconciler: a run that breaks halfway answers 503 and, run again, completes without acting or counting twice', async (t) => {
+  const { app, deps, store, clock, gateway, pushToken } = await setup();
+  const order = await seedOrder(store, clock);
+  gateway.state = {
+    status: 'succeeded',
+    paymentId: 'pay_1',
+    paid: order.amount,
+    captures: [{ paymentId: 'pay_1', paid: order.amount }],
+  };
+  const listPayments = gateway.listPayments.bind(gateway);
+  let outages = 1;
+  gateway.listPayments = async () => {
+    if (outages-- > 0) throw new Error('gateway timeout (injected)');
+    return listPayments();
+  };
+  const [run] = await startReconciliations({ days: ['2026-03-01'], trigger: 'manual', requestedBy: 'k' }, deps);
+  const first = await app.request('/tasks/reconcile', post({ runId: run!.id }, await pushToken()));
+  t.is(first.status, 503, 'the queue is asked to try again');
+  t.like(await deps.reconciliations.get(run!.id), { status: 'failed', attempts: 1 });
+  const settled = await store.get(order.id);
+  t.is(settled?.status, 'succeeded', 'what the first attempt did stays done');
+  const second = await app.request('/tasks/reconcile', post({ runId: run!.id }, await pushToken()));
+  t.is(second.status, 200);
+  const done = await deps.reconciliations.get(run!.id);
+  t.like(done, { status: 'completed', attempts: 2, error: null, counts: { orders: 1 } });
+  t.is(done?.counts.differences['captured-not-succeeded'], 1, 'the difference the first attempt found, once');
+  t.is((await store.get(order.id))?.version, settled?.version, 'the order was not changed again');
+});
