@@ -1,4 +1,11 @@
-import { type CloudRunServiceSpec, type IamBinding, PROJECT_NUMBER, type Resources } from './resources.ts';
+import {
+  type CloudRunServiceSpec,
+  type IamBinding,
+  KMS_KEY,
+  KMS_KEY_RING,
+  PROJECT_NUMBER,
+  type Resources,
+} from './resources.ts';
 
 /**
  * What the `@google-cloud/*` clients of this project cannot do (APIs, Artifact Registry, Firestore, service accounts,
@@ -101,6 +108,18 @@ export function gcloudCommands(resources: Resources, options: { projectNumber?: 
     ...resources.secrets.map((s) =>
       command(['gcloud', 'secrets', 'create', s.id, '--replication-policy=automatic', p]),
     ),
+    command(['gcloud', 'kms', 'keyrings', 'create', KMS_KEY_RING, `--location=${region}`, p]),
+    command([
+      'gcloud',
+      'kms',
+      'keys',
+      'create',
+      KMS_KEY,
+      `--keyring=${KMS_KEY_RING}`,
+      `--location=${region}`,
+      '--purpose=encryption',
+      p,
+    ]),
   ];
   const after = [
     ...resources.indexes.map((index) =>

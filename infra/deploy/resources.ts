@@ -190,7 +190,16 @@ export const APIS = [
   'artifactregistry.googleapis.com',
   'cloudbuild.googleapis.com',
   'iam.googleapis.com',
+  'cloudkms.googleapis.com',
 ] as const;
+
+/** The key-encryption key that wraps each record's data key (SECURITY.md: add a key version, then keys:rotate). */
+export const KMS_KEY_RING = 'payments';
+export const KMS_KEY = 'payments-kek';
+
+export function kmsKeyName(project: string, region: string): string {
+  return `projects/${project}/locations/${region}/keyRings/${KMS_KEY_RING}/cryptoKeys/${KMS_KEY}`;
+}
 
 /**
  * Every queue's flow control and retries unless overridden below: status checks are cheap GETs to the gateway, so
@@ -410,13 +419,20 @@ export function describeResources(settings: InfraSettings, target: Target): Reso
   const iam: IamBinding[] = [];
   for (const s of SERVICES) {
     const member = `serviceAccount:${saEmail(`${PREFIX}-${s.name}`)}`;
-    if (s.needs.some((n) => FIRESTORE_NEEDS.includes(n)))
+    if (s.needs.some((n) => FIRESTORE_NEEDS.includes(n))) {
       iam.push({
         on: { kind: 'project' },
         member,
         role: 'roles/datastore.user',
         why: `${s.name} reads and writes Firestore`,
       });
+      iam.push({
+        on: { kind: 'project' },
+        member,
+        role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter',
+        why: `${s.name} unwraps the data keys of the payment information it stores (${KMS_KEY})`,
+      });
+    }
     if (s.needs.includes('bus'))
       for (const topic of TOPICS)
         iam.push({
@@ -507,6 +523,7 @@ export function describeResources(settings: InfraSettings, target: Target): Reso
         PUSH_SERVICE_ACCOUNT: pushAccount,
         TASKS_SERVICE_ACCOUNT: pushAccount,
         TASKS_LOCATION: region,
+        ...(s.needs.some((n) => FIRESTORE_NEEDS.includes(n)) ? { KMS_KEY_NAME: kmsKeyName(project, region) } : {}),
         ...(taskTargets.length > 0
           ? { SERVICE_URLS: [...new Set(taskTargets)].map((t) => `${t}=${url(target, t)}`).join(',') }
           : {}),
