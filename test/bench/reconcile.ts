@@ -12,7 +12,16 @@ const CONCURRENCY = 64;
 const topology = await startLocalTopology({
   port: 0,
   logger: new MemoryLogger(),
-  settings: { RECONCILIATION_CONCURRENCY: '32', RECONCILIATION_GATEWAY_RPS: '2000', LOG_LEVEL: 'WARNING' },
+  settings: {
+    RECONCILIATION_CONCURRENCY: '32',
+    RECONCILIATION_GATEWAY_RPS: '2000',
+    LOG_LEVEL: 'WARNING',
+    // one bench customer seeds the whole day: the abuse limits meant for real customers would stop it
+    MAX_OPEN_ORDERS_PER_CUSTOMER: String(N + 1),
+    RATE_LIMIT_CUSTOMER_PER_MINUTE: '1000000',
+    RATE_LIMIT_IP_PER_MINUTE: '1000000',
+    RATE_LIMIT_OPERATOR_PER_MINUTE: '1000000',
+  },
 });
 const base = topology.baseUrl;
 const key = topology.operatorKey!;
