@@ -45,25 +45,59 @@ export function rateLimit(
   key: (c: Context<AppEnv>) => string | null,
   options: { readonly failuresOnly?: boolean } = {},
 ): MiddlewareHandler<AppEnv> {
+  if (options.failuresOnly) return failureLimit(what, perMinute, key);
   return rateLimiter<AppEnv>({
     windowMs: 60_000,
     limit: perMinute,
     standardHeaders: 'draft-7',
     skip: (c) => key(c) === null,
-    ...(options.failuresOnly
-      ? { skipSuccessfulRequests: true, requestWasSuccessful: (c) => c.res.status !== 401 }
-      : {}),
     keyGenerator: (c) => key(c) ?? '',
     handler: (c) => {
-      c.get('logger')?.log('WARNING', 'rate limited', { limit: what, perMinute });
-      const response = problem(
-        { type: 'too-many-requests', message: `more than ${perMinute} requests a minute ${what}; retry after a while` },
-        new URL(c.req.url).pathname,
-      );
       const reset = (c.var as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
       const seconds = reset ? Math.max(1, Math.ceil((reset.getTime() - Date.now()) / 1000)) : 60;
-      response.headers.set('retry-after', String(seconds));
-      return response as unknown as undefined;
+      return tooMany(c, what, perMinute, seconds) as unknown as undefined;
     },
   });
+}
+
+function tooMany(c: Context<AppEnv>, what: string, perMinute: number, retryAfterSeconds: number): Response {
+  c.get('logger')?.log('WARNING', 'rate limited', { limit: what, perMinute });
+  const response = problem(
+    { type: 'too-many-requests', message: `more than ${perMinute} requests a minute ${what}; retry after a while` },
+    new URL(c.req.url).pathname,
+  );
+  response.headers.set('retry-after', String(retryAfterSeconds));
+  return response;
+}
+
+/**
+ * Counts only requests refused as unauthenticated (401), per key and fixed minute, and refuses every request of a key
+ * past the limit until its minute ends. Counted after the answer, never before: a client with many requests in flight
+ * at once (a backend behind one address) is not mistaken for a guesser, as a count-then-undo limiter would.
+ */
+function failureLimit(
+  what: string,
+  perMinute: number,
+  key: (c: Context<AppEnv>) => string | null,
+): MiddlewareHandler<AppEnv> {
+  const windows = new Map<string, { count: number; resetAt: number }>();
+  return async (c, next) => {
+    const k = key(c);
+    if (k === null) return next();
+    const now = Date.now();
+    const current = windows.get(k);
+    if (current && current.resetAt <= now) windows.delete(k);
+    const window = windows.get(k);
+    if (window && window.count >= perMinute) {
+      return tooMany(c, what, perMinute, Math.max(1, Math.ceil((window.resetAt - now) / 1000)));
+    }
+    await next();
+    if (c.res.status === 401) {
+      const w = windows.get(k) ?? { count: 0, resetAt: now + 60_000 };
+      w.count += 1;
+      windows.set(k, w);
+      // forget finished windows now and then, so addresses seen once do not pile up
+      if (windows.size > 10_000) for (const [key2, v] of windows) if (v.resetAt <= now) windows.delete(key2);
+    }
+  };
 }

@@ -21,6 +21,7 @@ const topology = await startLocalTopology({
     RATE_LIMIT_CUSTOMER_PER_MINUTE: '1000000',
     RATE_LIMIT_IP_PER_MINUTE: '1000000',
     RATE_LIMIT_OPERATOR_PER_MINUTE: '1000000',
+    RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '1000000',
   },
 });
 const base = topology.baseUrl;
