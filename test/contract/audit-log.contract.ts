@@ -5,6 +5,7 @@ import { type Actor, auditEntry } from '../../shared/domain/permissions.ts';
 import type { AccountStore } from '../../shared/ports/account-store.ts';
 import type { AuditLog } from '../../shared/ports/audit-log.ts';
 import type { OrderStore } from '../../shared/ports/order-store.ts';
+import { everyPage } from '../support/pages.ts';
 
 export interface AuditFixture {
   readonly orders: OrderStore;
@@ -70,19 +71,4 @@ export function auditLogContract(test: TestFn, make: () => Promise<AuditFixture>
       ['day-6', 'day-4', 'day-2', 'day-0'],
     );
   });
-}
-
-/** Every item of a paged listing, following `nextCursor` to the end. */
-async function everyPage<T>(
-  page: (cursor?: string) => Promise<{ items: readonly T[]; nextCursor: string | null }>,
-): Promise<T[]> {
-  const out: T[] = [];
-  let cursor: string | undefined;
-  for (let guard = 0; guard < 100; guard++) {
-    const p = await page(cursor);
-    out.push(...p.items);
-    if (!p.nextCursor) break;
-    cursor = p.nextCursor;
-  }
-  return out;
 }

@@ -1,5 +1,6 @@
 import type { TestFn } from 'ava';
 import type { WebhookIssue, WebhookIssueStore } from '../../shared/ports/webhook-issue-store.ts';
+import { everyPage } from '../support/pages.ts';
 
 /** The promises of the webhook issue store: one issue per event, listed newest first. */
 export function webhookIssueStoreContract(test: TestFn, make: () => WebhookIssueStore): void {
@@ -23,19 +24,4 @@ export function webhookIssueStoreContract(test: TestFn, make: () => WebhookIssue
       ['evt_4', 'evt_3', 'evt_2', 'evt_1', 'evt_0'],
     );
   });
-}
-
-/** Every item of a paged listing, following `nextCursor` to the end. */
-async function everyPage<T>(
-  page: (cursor?: string) => Promise<{ items: readonly T[]; nextCursor: string | null }>,
-): Promise<T[]> {
-  const out: T[] = [];
-  let cursor: string | undefined;
-  for (let guard = 0; guard < 100; guard++) {
-    const p = await page(cursor);
-    out.push(...p.items);
-    if (!p.nextCursor) break;
-    cursor = p.nextCursor;
-  }
-  return out;
 }

@@ -24,3 +24,18 @@ export async function walkPages<T extends { id: string; createdAt: string }>(
   }
   return { sizes, seen };
 }
+
+/** Every item of a paged listing, following `nextCursor` to the end (at most 100 pages). */
+export async function everyPage<T>(
+  page: (cursor?: string) => Promise<{ items: readonly T[]; nextCursor: string | null }>,
+): Promise<T[]> {
+  const out: T[] = [];
+  let cursor: string | undefined;
+  for (let guard = 0; guard < 100; guard++) {
+    const p = await page(cursor);
+    out.push(...p.items);
+    if (!p.nextCursor) break;
+    cursor = p.nextCursor;
+  }
+  return out;
+}

@@ -1,7 +1,7 @@
-import { compareNewestFirst, decodeCursor, encodeCursor } from '../../domain/cursor.ts';
 import type { AuditEntry } from '../../domain/permissions.ts';
 import type { AuditLog, AuditQuery } from '../../ports/audit-log.ts';
 import type { Page } from '../../ports/order-store.ts';
+import { newestFirstPage } from './newest-first-page.ts';
 
 const position = (e: AuditEntry) => ({ createdAt: e.at, id: e.id });
 
@@ -22,20 +22,11 @@ export class MemoryAuditLog implements AuditLog {
   }
 
   async list(query: AuditQuery): Promise<Page<AuditEntry>> {
-    const after = query.cursor ? decodeCursor(query.cursor) : null;
-    const matching = [...this.entries.values()]
-      .filter(
-        (e) =>
-          (query.target === undefined || e.target === query.target) &&
-          (query.action === undefined || e.action === query.action) &&
-          (after === null || compareNewestFirst(after, position(e)) < 0),
-      )
-      .sort((a, b) => compareNewestFirst(position(a), position(b)));
-    const items = matching.slice(0, query.limit);
-    const last = items.at(-1);
-    return {
-      items: structuredClone(items),
-      nextCursor: matching.length > query.limit && last ? encodeCursor(position(last)) : null,
-    };
+    const matching = [...this.entries.values()].filter(
+      (e) =>
+        (query.target === undefined || e.target === query.target) &&
+        (query.action === undefined || e.action === query.action),
+    );
+    return newestFirstPage(matching, position, query.limit, query.cursor);
   }
 }

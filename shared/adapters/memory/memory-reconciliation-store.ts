@@ -1,8 +1,9 @@
-import { compareNewestFirst, decodeCursor, encodeCursor } from '../../domain/cursor.ts';
+import { decodeCursor, encodeCursor } from '../../domain/cursor.ts';
 import { AppError } from '../../domain/errors.ts';
 import type { Difference } from '../../domain/reconciliation.ts';
 import type { Page } from '../../ports/order-store.ts';
 import type { LeaseResult, ReconciliationRun, ReconciliationStore } from '../../ports/reconciliation-store.ts';
+import { newestFirstPage } from './newest-first-page.ts';
 
 const position = (run: ReconciliationRun) => ({ createdAt: run.requestedAt, id: run.id });
 
@@ -43,16 +44,7 @@ export class MemoryReconciliationStore implements ReconciliationStore {
   }
 
   async list(limit: number, cursor?: string): Promise<Page<ReconciliationRun>> {
-    const from = after(cursor);
-    const matching = [...this.runs.values()]
-      .filter((r) => from === null || compareNewestFirst(from, position(r)) < 0)
-      .sort((a, b) => compareNewestFirst(position(a), position(b)));
-    const items = matching.slice(0, limit);
-    const last = items.at(-1);
-    return {
-      items: structuredClone(items),
-      nextCursor: matching.length > limit && last ? encodeCursor(position(last)) : null,
-    };
+    return newestFirstPage(this.runs.values(), position, limit, cursor);
   }
 
   async putDifferences(runId: string, differences: readonly Difference[]): Promise<void> {

@@ -1,6 +1,6 @@
-import { compareNewestFirst, decodeCursor, encodeCursor } from '../../domain/cursor.ts';
 import type { Page } from '../../ports/order-store.ts';
 import type { WebhookIssue, WebhookIssueStore } from '../../ports/webhook-issue-store.ts';
+import { newestFirstPage } from './newest-first-page.ts';
 
 const position = (i: WebhookIssue) => ({ createdAt: i.at, id: i.id });
 
@@ -13,15 +13,6 @@ export class MemoryWebhookIssueStore implements WebhookIssueStore {
   }
 
   async list(limit: number, cursor?: string): Promise<Page<WebhookIssue>> {
-    const after = cursor ? decodeCursor(cursor) : null;
-    const matching = [...this.issues.values()]
-      .filter((i) => after === null || compareNewestFirst(after, position(i)) < 0)
-      .sort((a, b) => compareNewestFirst(position(a), position(b)));
-    const items = matching.slice(0, limit);
-    const last = items.at(-1);
-    return {
-      items: structuredClone(items),
-      nextCursor: matching.length > limit && last ? encodeCursor(position(last)) : null,
-    };
+    return newestFirstPage(this.issues.values(), position, limit, cursor);
   }
 }
