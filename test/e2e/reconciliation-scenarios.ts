@@ -160,12 +160,26 @@ export function registerReconciliationScenarios(
       t.is(refundedMismatch.refunds.length, 1, 'the mismatched payment is refunded once');
       t.is(refundedMismatch.refunds[0].id, `rfd_${mismatchPay.paymentId}`);
       const secondCapture = diff(first, twice.order.id);
-      t.deepEqual(
-        secondCapture.map((d) => [d.kind, d.paymentId]),
-        [['unaccepted-capture', second.paymentId]],
-        'the second capture is found',
+      if (!options.checksRunOnTheirOwn || secondCapture.length > 0) {
+        t.deepEqual(
+          secondCapture.map((d) => [d.kind, d.paymentId]),
+          [['unaccepted-capture', second.paymentId]],
+          'the second capture is found',
+        );
+        t.true(['done', 'refused'].includes(secondCapture[0]?.result), secondCapture[0]?.result);
+      }
+      // whoever found it (the run, or the order's own last status check), the second capture is refunded
+      const twiceAfter = await until(
+        h,
+        () => c.order(twice.order.id),
+        (o) => o.refunds.some((r: any) => r.paymentId === second.paymentId),
+        3,
       );
-      t.true(['done', 'refused'].includes(secondCapture[0]?.result), secondCapture[0]?.result);
+      t.like(
+        twiceAfter.captures.find((p: any) => p.paymentId === second.paymentId),
+        { accepted: false },
+        'the second capture is recorded, not accepted',
+      );
       const refundDiff = diff(first, refunded.order.id);
       t.true(
         refundDiff.every((d) => d.kind === 'refund-state' && d.action === 'settle-refund' && d.result === 'done'),
