@@ -131,9 +131,22 @@ export function classifyPayment(order: Order | null, payment: GatewayPaymentFact
       detail: `we recorded ${formatMoney(capture.amount)}, the gateway captured ${paid}`,
     });
   }
-  if (capture.accepted) return null;
-  const refunded = order.refunds.some((r) => r.paymentId === payment.paymentId && r.status !== 'failed');
-  if (refunded) return null;
+  const kept = capture.accepted && !order.flags.includes('credit-failed');
+  const given = order.refunds
+    .filter((r) => r.paymentId === payment.paymentId && r.status !== 'failed')
+    .reduce((n, r) => n + r.amount.amount, 0);
+  // the bank refused the automatic refund: asking the same again is refused too, so a person gives the money back
+  const refusedByBank = order.refunds.some(
+    (r) => r.trigger !== 'operator' && r.paymentId === payment.paymentId && r.status === 'failed',
+  );
+  if (!kept && refusedByBank && given < capture.amount.amount) {
+    const why = capture.accepted ? 'the account could not be credited' : 'never accepted';
+    return finding('unaccepted-capture', 'report', {
+      ...ids,
+      detail: `captured ${paid}, ${why}, and its automatic refund failed at the bank: refund it another way`,
+    });
+  }
+  if (capture.accepted || given > 0) return null;
   return finding(sameMoney(payment.amount, order.amount) ? 'unaccepted-capture' : 'amount-mismatch', 'refund', {
     ...ids,
     detail: `captured ${paid}, never accepted and not refunded`,

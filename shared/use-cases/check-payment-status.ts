@@ -55,7 +55,8 @@ export async function checkPaymentStatus(
 ): Promise<CheckResult> {
   let order = await deps.orders.get(task.orderId);
   if (!order) {
-    deps.logger.log('WARNING', 'status check for an unknown order', { orderId: task.orderId });
+    // the first check is enqueued before its order is committed: a create that failed or was a retry leaves one
+    deps.logger.log('INFO', 'status check for an order never committed', { orderId: task.orderId });
     return { outcome: 'unknown-order' };
   }
   const maxAge = deps.settings.paymentMaxAgeSeconds;

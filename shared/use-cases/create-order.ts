@@ -36,8 +36,8 @@ function fingerprint(input: CreateOrderInput): string {
 }
 
 /**
- * The user pressed "pay": record the order (with its idempotency key, in one transaction), start its chain of status
- * checks, then create the gateway's order and hand back what the app opens the checkout with. The gateway call
+ * The user pressed "pay": start the order's chain of status checks, record the order (with its idempotency key, in one
+ * transaction), then create the gateway's order and hand back what the app opens the checkout with. The gateway call
  * happens outside any transaction; if it fails the order stays `created` and the same request retried completes it.
  */
 export async function createOrder(
@@ -53,6 +53,14 @@ export async function createOrder(
     gateway: deps.gateway.name,
     now: deps.clock.now(),
   });
+  // The chain's first check is enqueued before the order is committed: a process that dies between the two leaves at
+  // worst a check of an order that never was (it finds nothing and stops), never an order that nothing checks. A
+  // retried request's task finds no order either; the original's chain watches it.
+  await scheduleStatusCheck(
+    { orderId: draft.id, check: 1, chain: true },
+    deps.settings.statusCheckIntervalSeconds,
+    deps,
+  );
   const result = await deps.orders.create(
     draft,
     { customerId: input.customerId, key: input.idempotencyKey, fingerprint: fingerprint(input) },
@@ -65,12 +73,6 @@ export async function createOrder(
   if (result.kind === 'created') {
     deps.logger.log('INFO', 'order created', { orderId: order.id, amount: order.amount.amount });
     await relayEvents(events, deps);
-    // the chain starts before the gateway call, so even an order whose gateway call failed is checked and expires
-    await scheduleStatusCheck(
-      { orderId: order.id, check: 1, chain: true },
-      deps.settings.statusCheckIntervalSeconds,
-      deps,
-    );
   }
   if (order.gateway.orderId === null) order = await attachGateway(order, deps);
   return { order, checkout: checkoutOf(order), created: result.kind === 'created' };
