@@ -135,15 +135,17 @@ export function classifyPayment(order: Order | null, payment: GatewayPaymentFact
   const given = order.refunds
     .filter((r) => r.paymentId === payment.paymentId && r.status !== 'failed')
     .reduce((n, r) => n + r.amount.amount, 0);
-  // the bank refused the automatic refund: asking the same again is refused too, so a person gives the money back
-  const refusedByBank = order.refunds.some(
-    (r) => r.trigger !== 'operator' && r.paymentId === payment.paymentId && r.status === 'failed',
-  );
-  if (!kept && refusedByBank && given < capture.amount.amount) {
+  // Money we do not keep, its automatic refund already asked, yet not all given back: the bank refused that refund,
+  // or an operator's refund that the automatic one left out. Asking the same again is refused, so a person does it.
+  const autoRefund = order.refunds.find((r) => r.trigger !== 'operator' && r.paymentId === payment.paymentId);
+  if (!kept && autoRefund && given < capture.amount.amount) {
     const why = capture.accepted ? 'the account could not be credited' : 'never accepted';
+    const held = formatMoney({ amount: capture.amount.amount - given, currency: capture.amount.currency });
+    const failed =
+      autoRefund.status === 'failed' ? 'its automatic refund failed at the bank' : 'a refund failed at the bank';
     return finding('unaccepted-capture', 'report', {
       ...ids,
-      detail: `captured ${paid}, ${why}, and its automatic refund failed at the bank: refund it another way`,
+      detail: `captured ${paid}, ${why}; ${failed}, ${held} is still held: refund it another way`,
     });
   }
   if (capture.accepted || given > 0) return null;

@@ -60,6 +60,11 @@ const REGRESSIONS: { seed: number; steps: number; found: string }[] = [
     steps: 150,
     found: 'a late payment just after midnight: its refund refused by the bank, listed on its order’s day only',
   },
+  {
+    seed: 1288,
+    steps: 60,
+    found: 'an operator refund failed at the bank after the account-closed refund took the rest: the money was held',
+  },
 ];
 
 for (const { seed, steps, found } of REGRESSIONS) {

@@ -216,25 +216,11 @@ export class Invariants {
           .filter((r) => r.paymentId === p.paymentId && r.status === 'processed')
           .reduce((n, r) => n + r.amount.amount, 0);
         const keep = capture.accepted && !order.flags.includes('credit-failed');
-        // a refund the bank refused is money a person must give back another way: told, and reconciliation lists it
-        const refusedByBank = order.refunds.some(
-          (r) => r.paymentId === p.paymentId && r.trigger !== 'operator' && r.status === 'failed',
-        );
-        if (
-          !keep &&
-          refusedByBank &&
-          processed < capture.amount.amount &&
-          !(await facts.listedForPerson(p.paymentId))
-        ) {
+        // money the bank would not give back (its refund failed) is for a person: the reconciliation must list it
+        if (!keep && processed !== capture.amount.amount && !(await facts.listedForPerson(p.paymentId))) {
           fail(
             'captureAccounted',
-            `${order.id}: ${p.paymentId}'s refund failed at the bank, and no reconciliation lists it for a person`,
-          );
-        }
-        if (!keep && !refusedByBank && processed !== capture.amount.amount) {
-          fail(
-            'captureAccounted',
-            `${order.id}: ${p.paymentId} not accepted (${capture.cause ?? 'credit failed'}), ${processed} of ${capture.amount.amount} refunded`,
+            `${order.id}: ${p.paymentId} not accepted (${capture.cause ?? 'credit failed'}), ${processed} of ${capture.amount.amount} refunded, and no reconciliation lists it for a person`,
           );
         }
         if ((facts.refunded.get(p.paymentId) ?? 0) !== processed) {
