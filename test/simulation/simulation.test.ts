@@ -65,6 +65,12 @@ const REGRESSIONS: { seed: number; steps: number; found: string }[] = [
     steps: 60,
     found: 'an operator refund failed at the bank after the account-closed refund took the rest: the money was held',
   },
+  {
+    seed: 2989,
+    steps: 60,
+    found:
+      'a 22-paise automatic refund (what operator refunds left of a closed account’s payment): its own event failed our event schema (₹1 minimum), was dead-lettered by every subscriber, and the refund never left',
+  },
 ];
 
 for (const { seed, steps, found } of REGRESSIONS) {
