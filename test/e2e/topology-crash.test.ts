@@ -106,8 +106,10 @@ emulatorSuite('firestore', (firestoreHost) => {
       t.log(`SIGKILL ${service} (pid ${pid})`);
     };
 
+    let firestore: Firestore | null = null;
     const outboxOf = async (orderId: string) => {
-      const snap = await new Firestore({ projectId }).collection('outbox').get();
+      firestore ??= new Firestore({ projectId });
+      const snap = await firestore.collection('outbox').get();
       return snap.docs
         .map((d) => d.data().event as { type: string; orderId: string })
         .filter((e) => e.orderId === orderId);
@@ -140,6 +142,7 @@ emulatorSuite('firestore', (firestoreHost) => {
       checkerGateway?.release();
       reconcilerGateway?.release();
       await topology?.stop();
+      await firestore?.terminate();
       await Promise.all([
         pubsubValve?.close(),
         checkerGateway?.close(),
@@ -175,7 +178,6 @@ emulatorSuite('firestore', (firestoreHost) => {
           `payment.succeeded is still in the outbox: ${JSON.stringify(left)}`,
         );
         t.deepEqual(await creditOf(c, order.id), [], 'nothing credited: the event was never published');
-
         await topo.processes.get('webhooks')!.start();
         // the sandbox retries its webhooks meanwhile: one may reach the new receiver, which changes nothing
         await topo.sandbox.settle();
@@ -216,10 +218,18 @@ emulatorSuite('firestore', (firestoreHost) => {
           { source: 'status-check' },
           'settled by the retried status check',
         );
+        const tasks = createCloudTasksClient({ emulatorHost: topo.services.cloudTasksEmulator! });
+        const [pending] = await tasks.listTasks({ parent: `${topo.schedulerParent}/queues/status-checks` });
+        await tasks.close();
+        const chain = pending.filter((task) => task.name?.includes(order.id));
+        t.true(
+          chain.length <= 1,
+          `at most one pending check for the order, no forked chain: ${chain.map((x) => x.name)}`,
+        );
         const found = await assertInvariants(t, c, [{ orderId: order.id, status: 'succeeded' }]);
         t.log(
           `kill point: status-checker, its gateway read for ${order.id} sent, unanswered; in flight: the check task ` +
-            `(payment captured, webhook dropped); after restart and the queue's retry: ${found}`,
+            `(payment captured, webhook dropped); after restart and the queue's retry: ${chain.length} check left pending; ${found}`,
         );
       },
     );
@@ -286,7 +296,7 @@ emulatorSuite('firestore', (firestoreHost) => {
           const ours = new Set(orders.map((o) => o.gatewayOrderId));
           const half = 3;
           const trap = reconcilerGateway!.trap((path) => [...ours].some((id) => path.includes(id)), half);
-          const day = istDay(new Date().toISOString());
+          const day = istDay((await c.order(orders[0]!.id)).createdAt);
           const started = await operator(h, 'POST', '/v1/ops/reconciliations', { date: day });
           const run = (await started.json()) as any;
           t.is(started.status, 202, JSON.stringify(run));
