@@ -104,3 +104,43 @@ test('reconciler: a run that breaks halfway answers 503 and, run again, complete
   t.is(done?.counts.differences['captured-not-succeeded'], 1, 'the difference the first attempt found, once');
   t.is((await store.get(order.id))?.version, settled?.version, 'the order was not changed again');
 });
+
+test('reconciler: a run killed halfway through settling reports, run again, every order it settled, each once', async (t) => {
+  const { app, deps, store, clock, gateway, pushToken } = await setup();
+  const orders = [await seedOrder(store, clock), await seedOrder(store, clock), await seedOrder(store, clock)];
+  const captured = (paymentId: string) => ({
+    status: 'succeeded' as const,
+    paymentId,
+    paid: orders[0]!.amount,
+    captures: [{ paymentId, paid: orders[0]!.amount }],
+  });
+  const fetchPaymentState = gateway.fetchPaymentState.bind(gateway);
+  let reads = 0;
+  gateway.fetchPaymentState = async () => {
+    reads += 1;
+    // the first attempt settles the first order, then dies on the second's read (as a killed process would)
+    if (reads === 2) throw new Error('process killed (injected)');
+    gateway.state = captured(`pay_${reads}`);
+    return fetchPaymentState();
+  };
+  const [run] = await startReconciliations({ days: ['2026-03-01'], trigger: 'manual', requestedBy: 'k' }, deps);
+  t.is((await app.request('/tasks/reconcile', post({ runId: run!.id }, await pushToken()))).status, 503);
+  t.deepEqual(
+    await Promise.all(orders.map(async (o) => (await store.get(o.id))?.status)),
+    ['succeeded', 'created', 'created'],
+    'the first attempt settled one order',
+  );
+  t.is((await app.request('/tasks/reconcile', post({ runId: run!.id }, await pushToken()))).status, 200);
+  const done = await deps.reconciliations.get(run!.id);
+  t.like(done, { status: 'completed', attempts: 2, counts: { orders: 3, settled: { succeeded: 3 } } });
+  t.is(done?.counts.differences['captured-not-succeeded'], 3, 'each settled order once, whichever attempt settled it');
+  const differences = await deps.reconciliations.listDifferences(run!.id, 10);
+  t.deepEqual(
+    differences.items
+      .filter((d) => d.kind === 'captured-not-succeeded')
+      .map((d) => d.orderId)
+      .sort(),
+    orders.map((o) => o.id).sort(),
+  );
+  t.is(reads, 4, 'the order the first attempt settled is not checked again');
+});
