@@ -1,7 +1,7 @@
 import test from 'ava';
 import { emptyCounts } from '../../shared/domain/reconciliation.ts';
 import { startReconciliations } from '../../shared/use-cases/start-reconciliation.ts';
-import { seedOrder, serviceDeps } from '../../test/support/service-deps.ts';
+import { payAtGateway, seedOrder, serviceDeps } from '../../test/support/service-deps.ts';
 import { createApp } from './app.ts';
 
 async function setup() {
@@ -37,14 +37,10 @@ test('reconciler: the nightly job queues one run of the day before; fired twice,
 });
 
 test('reconciler: a run task settles the open orders of its day and completes with its counts', async (t) => {
-  const { app, deps, store, clock, gateway, pushToken } = await setup();
-  const order = await seedOrder(store, clock);
-  gateway.state = {
-    status: 'succeeded',
-    paymentId: 'pay_1',
-    paid: order.amount,
-    captures: [{ paymentId: 'pay_1', paid: order.amount }],
-  };
+  const s = await setup();
+  const { app, deps, store, clock, pushToken } = s;
+  const order = await seedOrder(s);
+  await payAtGateway(s, order.gateway.orderId!);
   await deps.reconciliations.create({
     id: 'rec_today',
     day: '2026-03-01',
@@ -77,20 +73,12 @@ test('reconciler: a task for a bad run id → 400 problem', async (t) => {
 });
 
 test('reconciler: a run that breaks halfway answers 503 and, run again, completes without acting or counting twice', async (t) => {
-  const { app, deps, store, clock, gateway, pushToken } = await setup();
-  const order = await seedOrder(store, clock);
-  gateway.state = {
-    status: 'succeeded',
-    paymentId: 'pay_1',
-    paid: order.amount,
-    captures: [{ paymentId: 'pay_1', paid: order.amount }],
-  };
-  const listPayments = gateway.listPayments.bind(gateway);
-  let outages = 1;
-  gateway.listPayments = async () => {
-    if (outages-- > 0) throw new Error('gateway timeout (injected)');
-    return listPayments();
-  };
+  const s = await setup();
+  const { app, deps, store, network, pushToken } = s;
+  const order = await seedOrder(s);
+  await payAtGateway(s, order.gateway.orderId!);
+  // the gateway is unreachable once, when the run comes to list the day's payments
+  network.cut('/v1/payments?');
   const [run] = await startReconciliations({ days: ['2026-03-01'], trigger: 'manual', requestedBy: 'k' }, deps);
   const first = await app.request('/tasks/reconcile', post({ runId: run!.id }, await pushToken()));
   t.is(first.status, 503, 'the queue is asked to try again');
