@@ -94,22 +94,18 @@ test('reconciler: a run that breaks halfway answers 503 and, run again, complete
 });
 
 test('reconciler: a run killed halfway through settling reports, run again, every order it settled, each once', async (t) => {
-  const { app, deps, store, clock, gateway, pushToken } = await setup();
-  const orders = [await seedOrder(store, clock), await seedOrder(store, clock), await seedOrder(store, clock)];
-  const captured = (paymentId: string) => ({
-    status: 'succeeded' as const,
-    paymentId,
-    paid: orders[0]!.amount,
-    captures: [{ paymentId, paid: orders[0]!.amount }],
-  });
+  const s = await setup();
+  const { app, deps, store, gateway, pushToken } = s;
+  const orders = [await seedOrder(s), await seedOrder(s), await seedOrder(s)];
+  // each paid at the gateway, its webhook lost: only the run settles them
+  for (const o of orders) await payAtGateway(s, o.gateway.orderId!);
   const fetchPaymentState = gateway.fetchPaymentState.bind(gateway);
   let reads = 0;
-  gateway.fetchPaymentState = async () => {
+  gateway.fetchPaymentState = async (gatewayOrderId) => {
     reads += 1;
     // the first attempt settles the first order, then dies on the second's read (as a killed process would)
     if (reads === 2) throw new Error('process killed (injected)');
-    gateway.state = captured(`pay_${reads}`);
-    return fetchPaymentState();
+    return fetchPaymentState(gatewayOrderId);
   };
   const [run] = await startReconciliations({ days: ['2026-03-01'], trigger: 'manual', requestedBy: 'k' }, deps);
   t.is((await app.request('/tasks/reconcile', post({ runId: run!.id }, await pushToken()))).status, 503);
