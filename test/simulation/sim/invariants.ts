@@ -217,18 +217,6 @@ export class Invariants {
           .reduce((n, r) => n + r.amount.amount, 0);
         const keep = capture.accepted && !order.flags.includes('credit-failed');
         // money the bank would not give back (its refund failed) is for a person: the reconciliation must list it
-        console.log(
-          JSON.stringify(
-            {
-              flags: order.flags,
-              captures: order.captures,
-              refunds: order.refunds.map((r) => [r.id, r.trigger, r.amount.amount, r.status]),
-              timeline: order.timeline.map((e) => [e.at, e.kind, e.to]),
-            },
-            null,
-            1,
-          ),
-        );
         if (!keep && processed !== capture.amount.amount && !(await facts.listedForPerson(p.paymentId))) {
           fail(
             'captureAccounted',
