@@ -44,6 +44,15 @@ export class MemoryOrderStore implements OrderStore, Outbox, OrderChanges {
     return { kind: 'created', order: structuredClone(order) };
   }
 
+  async findByIdempotencyKey(idem: IdempotencyRecord): Promise<Exclude<CreateOrderResult, { kind: 'created' }> | null> {
+    const existing = this.idempotency.get(`${idem.customerId}\u0000${idem.key}`);
+    if (!existing) return null;
+    if (existing.fingerprint !== idem.fingerprint) return { kind: 'conflict' };
+    const found = this.orders.get(existing.orderId);
+    if (!found) throw new AppError('internal', 'idempotency record points at a missing order');
+    return { kind: 'existing', order: structuredClone(found) };
+  }
+
   async get(orderId: string): Promise<Order | null> {
     const order = this.orders.get(orderId);
     return order ? structuredClone(order) : null;
