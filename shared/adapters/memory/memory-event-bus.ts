@@ -8,6 +8,8 @@ export interface PushSubscription {
   readonly topic: TopicName;
   readonly pushUrl: string;
   readonly dispatch: Dispatch;
+  /** As a Pub/Sub subscription filter on the `eventType` attribute: only these are pushed (absent: all). */
+  readonly eventTypes?: readonly string[] | null;
 }
 
 interface Delivery {
@@ -73,7 +75,10 @@ export class MemoryEventBus extends Pumped<Delivery> implements EventBus {
     const messageId = String(++this.sequence);
     const now = this.options.clock.now();
     this.published.push({ topic, messageId, message: structuredClone(message) });
-    for (const subscription of this.subscriptions.filter((s) => s.topic === topic)) {
+    const type = message.attributes?.eventType;
+    for (const subscription of this.subscriptions.filter(
+      (s) => s.topic === topic && (!s.eventTypes || (type !== undefined && s.eventTypes.includes(type))),
+    )) {
       const copies =
         this.options.duplicateRate && (this.options.random ?? Math.random)() < this.options.duplicateRate ? 2 : 1;
       for (let copy = 0; copy < copies; copy++) {
