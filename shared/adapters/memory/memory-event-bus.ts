@@ -1,6 +1,7 @@
 import type { TopicName } from '../../domain/events.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { BusMessage, EventBus } from '../../ports/event-bus.ts';
+import { appendBounded } from './bounded-history.ts';
 import { DeliveryLoop, type Dispatch, type PendingDelivery, Pumped, type RetryPolicy } from './delivery-loop.ts';
 
 export interface PushSubscription {
@@ -41,6 +42,7 @@ export class MemoryEventBus extends Pumped<Delivery> implements EventBus {
   private sequence = 0;
   private failures = 0;
   readonly deadLetters: { subscription: string; messageId: string; message: BusMessage }[] = [];
+  /** What was published, newest last (the newest HISTORY_LIMIT to twice that: see appendBounded). */
   readonly published: { topic: TopicName; messageId: string; message: BusMessage }[] = [];
 
   constructor(private readonly options: MemoryEventBusOptions) {
@@ -74,7 +76,7 @@ export class MemoryEventBus extends Pumped<Delivery> implements EventBus {
     }
     const messageId = String(++this.sequence);
     const now = this.options.clock.now();
-    this.published.push({ topic, messageId, message: structuredClone(message) });
+    appendBounded(this.published, { topic, messageId, message: structuredClone(message) });
     const type = message.attributes?.eventType;
     for (const subscription of this.subscriptions.filter(
       (s) => s.topic === topic && (!s.eventTypes || (type !== undefined && s.eventTypes.includes(type))),
