@@ -44,6 +44,11 @@ export interface TopologyOptions {
   readonly logger?: Logger;
   /** Sandbox refunds settle by themselves after this long (null: only by control). */
   readonly refundAutoSettleMs?: number | null;
+  /**
+   * Environment for one service over what the topology gives it, by service name: the crash tests point a single
+   * service's gateway or Pub/Sub at a proxy they can hold, to stop it at an exact point of its work.
+   */
+  readonly serviceEnv?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 export interface Topology {
@@ -219,6 +224,7 @@ export async function startLocalTopology(options: TopologyOptions): Promise<Topo
             PUSH_OIDC_AUDIENCE: url(port),
             // the Pub/Sub emulator sends no OIDC token with its pushes: subscribers' check is off here, never on Google
             ...(service.subscribes.length > 0 ? { PUSH_AUTH: 'none' } : {}),
+            ...options.serviceEnv?.[service.name],
           },
         }),
       );

@@ -88,6 +88,15 @@ export interface EmbeddedOptions {
    * shared/adapters/metering). The drain and the outbox relay use the wrapped ports too.
    */
   readonly decorate?: (deps: ServiceDeps) => ServiceDeps;
+  /** Simulations: one issuer shared by many stacks, so each does not generate its own RSA key. */
+  readonly issuer?: LocalIssuer;
+  /** Simulations: the sandbox's id source (seeded, so a run replays exactly). */
+  readonly sandboxIds?: () => string;
+  /**
+   * Simulations: carries the sandbox's webhooks instead of delivering them at once. It answers the sandbox as the
+   * network would; the simulation delivers (late, twice, out of order or never) through `fetch`.
+   */
+  readonly webhookNetwork?: (request: Request) => Promise<Response>;
   /** The business day's time zone for reconciliation (default: shared/config.ts). */
   readonly businessTimeZone?: string;
   /** Gateway calls per second a reconciliation may start (default: shared/config.ts). */
@@ -130,7 +139,7 @@ export async function createEmbeddedStack(options: EmbeddedOptions): Promise<Emb
   const razorpay = options.razorpay ?? DEV_RAZORPAY_KEYS;
   const bodyLimitBytes = options.bodyLimitBytes ?? defaults.BODY_LIMIT_BYTES;
   const base = options.baseUrl.replace(/\/$/, '');
-  const issuer = await LocalIssuer.create(`${base}/dev`);
+  const issuer = options.issuer ?? (await LocalIssuer.create(`${base}/dev`));
 
   const apps = new Map<string, ServiceApp>();
   const toService = (name: string, request: Request) => Promise.resolve(apps.get(name)!.fetch(request));
@@ -192,7 +201,11 @@ export async function createEmbeddedStack(options: EmbeddedOptions): Promise<Emb
     ...razorpay,
     webhookUrl: `${base}/webhooks/razorpay`,
     clock,
-    fetch: inProcessFetch,
+    fetch: options.webhookNetwork
+      ? (((input: string | URL | Request, init?: RequestInit) =>
+          options.webhookNetwork!(new Request(input, init))) as typeof fetch)
+      : inProcessFetch,
+    ...(options.sandboxIds ? { ids: options.sandboxIds } : {}),
     logger: logger.child({ service: 'sandbox-gateway' }),
     ...(options.refundAutoSettleMs !== undefined ? { refundAutoSettleMs: options.refundAutoSettleMs } : {}),
     ...(options.sandboxWebhookDelayMs !== undefined ? { webhookDelayMs: options.sandboxWebhookDelayMs } : {}),

@@ -5,7 +5,7 @@ import { createApp } from './app.ts';
 
 async function setup() {
   const s = await serviceDeps();
-  const order = await seedOrder(s.store, s.clock, { paid: true });
+  const order = await seedOrder(s, { paid: true });
   const event = eventFor(order, 'payment.succeeded', 'webhook', s.clock.now().toISOString());
   return { ...s, app: createApp(s.deps), order, event };
 }

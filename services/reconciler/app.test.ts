@@ -1,7 +1,7 @@
 import test from 'ava';
 import { emptyCounts } from '../../shared/domain/reconciliation.ts';
 import { startReconciliations } from '../../shared/use-cases/start-reconciliation.ts';
-import { seedOrder, serviceDeps } from '../../test/support/service-deps.ts';
+import { payAtGateway, seedOrder, serviceDeps } from '../../test/support/service-deps.ts';
 import { createApp } from './app.ts';
 
 async function setup() {
@@ -37,14 +37,10 @@ test('reconciler: the nightly job queues one run of the day before; fired twice,
 });
 
 test('reconciler: a run task settles the open orders of its day and completes with its counts', async (t) => {
-  const { app, deps, store, clock, gateway, pushToken } = await setup();
-  const order = await seedOrder(store, clock);
-  gateway.state = {
-    status: 'succeeded',
-    paymentId: 'pay_1',
-    paid: order.amount,
-    captures: [{ paymentId: 'pay_1', paid: order.amount }],
-  };
+  const s = await setup();
+  const { app, deps, store, clock, pushToken } = s;
+  const order = await seedOrder(s);
+  await payAtGateway(s, order.gateway.orderId!);
   await deps.reconciliations.create({
     id: 'rec_today',
     day: '2026-03-01',
@@ -77,20 +73,12 @@ test('reconciler: a task for a bad run id → 400 problem', async (t) => {
 });
 
 test('reconciler: a run that breaks halfway answers 503 and, run again, completes without acting or counting twice', async (t) => {
-  const { app, deps, store, clock, gateway, pushToken } = await setup();
-  const order = await seedOrder(store, clock);
-  gateway.state = {
-    status: 'succeeded',
-    paymentId: 'pay_1',
-    paid: order.amount,
-    captures: [{ paymentId: 'pay_1', paid: order.amount }],
-  };
-  const listPayments = gateway.listPayments.bind(gateway);
-  let outages = 1;
-  gateway.listPayments = async () => {
-    if (outages-- > 0) throw new Error('gateway timeout (injected)');
-    return listPayments();
-  };
+  const s = await setup();
+  const { app, deps, store, network, pushToken } = s;
+  const order = await seedOrder(s);
+  await payAtGateway(s, order.gateway.orderId!);
+  // the gateway is unreachable once, when the run comes to list the day's payments
+  network.cut('/v1/payments?');
   const [run] = await startReconciliations({ days: ['2026-03-01'], trigger: 'manual', requestedBy: 'k' }, deps);
   const first = await app.request('/tasks/reconcile', post({ runId: run!.id }, await pushToken()));
   t.is(first.status, 503, 'the queue is asked to try again');
@@ -103,4 +91,40 @@ test('reconciler: a run that breaks halfway answers 503 and, run again, complete
   t.like(done, { status: 'completed', attempts: 2, error: null, counts: { orders: 1 } });
   t.is(done?.counts.differences['captured-not-succeeded'], 1, 'the difference the first attempt found, once');
   t.is((await store.get(order.id))?.version, settled?.version, 'the order was not changed again');
+});
+
+test('reconciler: a run killed halfway through settling reports, run again, every order it settled, each once', async (t) => {
+  const s = await setup();
+  const { app, deps, store, gateway, pushToken } = s;
+  const orders = [await seedOrder(s), await seedOrder(s), await seedOrder(s)];
+  // each paid at the gateway, its webhook lost: only the run settles them
+  for (const o of orders) await payAtGateway(s, o.gateway.orderId!);
+  const fetchPaymentState = gateway.fetchPaymentState.bind(gateway);
+  let reads = 0;
+  gateway.fetchPaymentState = async (gatewayOrderId) => {
+    reads += 1;
+    // the first attempt settles the first order, then dies on the second's read (as a killed process would)
+    if (reads === 2) throw new Error('process killed (injected)');
+    return fetchPaymentState(gatewayOrderId);
+  };
+  const [run] = await startReconciliations({ days: ['2026-03-01'], trigger: 'manual', requestedBy: 'k' }, deps);
+  t.is((await app.request('/tasks/reconcile', post({ runId: run!.id }, await pushToken()))).status, 503);
+  t.deepEqual(
+    await Promise.all(orders.map(async (o) => (await store.get(o.id))?.status)),
+    ['succeeded', 'created', 'created'],
+    'the first attempt settled one order',
+  );
+  t.is((await app.request('/tasks/reconcile', post({ runId: run!.id }, await pushToken()))).status, 200);
+  const done = await deps.reconciliations.get(run!.id);
+  t.like(done, { status: 'completed', attempts: 2, counts: { orders: 3, settled: { succeeded: 3 } } });
+  t.is(done?.counts.differences['captured-not-succeeded'], 3, 'each settled order once, whichever attempt settled it');
+  const differences = await deps.reconciliations.listDifferences(run!.id, 10);
+  t.deepEqual(
+    differences.items
+      .filter((d) => d.kind === 'captured-not-succeeded')
+      .map((d) => d.orderId)
+      .sort(),
+    orders.map((o) => o.id).sort(),
+  );
+  t.is(reads, 4, 'the order the first attempt settled is not checked again');
 });

@@ -1,12 +1,12 @@
 import test from 'ava';
 import { requestRefund } from '../../shared/domain/refund.ts';
-import { pushRequest, seedOrder, serviceDeps } from '../../test/support/service-deps.ts';
+import { control, gatewayRefunds, pushRequest, seedOrder, serviceDeps } from '../../test/support/service-deps.ts';
 import { createApp } from './app.ts';
 
 /** A paid order with an operator refund recorded but not yet sent to the gateway, and its `refund.initiated`. */
 async function setup() {
   const s = await serviceDeps();
-  const paid = await seedOrder(s.store, s.clock, { paid: true });
+  const paid = await seedOrder(s, { paid: true });
   const change = requestRefund(
     paid,
     { refundId: 'rfd_test1', reason: 'customer asked', trigger: 'operator', requestedBy: 'operator:k1' },
@@ -28,12 +28,16 @@ function checkTask(orderId: string, token: string | null, check = 1): RequestIni
 }
 
 test('refunds: refund.initiated → submitted to the gateway once, pending, first check scheduled', async (t) => {
-  const { app, initiated, order, store, gateway, queue, pushToken } = await setup();
+  const s = await setup();
+  const { app, initiated, order, store, queue, pushToken } = s;
   const res = await app.request('/pubsub/payment-events', pushRequest(initiated, 'm1', await pushToken()));
   t.is(res.status, 200);
   t.deepEqual(await res.json(), { result: 'submitted' });
-  t.is(gateway.refunds.size, 1);
-  t.like((await store.get(order.id))?.refunds, [{ id: 'rfd_test1', status: 'pending', gatewayRefundId: 'rfnd_1' }]);
+  const refunds = await gatewayRefunds(s);
+  t.like(refunds, [{ payment_id: order.paymentId, amount: order.amount.amount, status: 'pending' }]);
+  t.like((await store.get(order.id))?.refunds, [
+    { id: 'rfd_test1', status: 'pending', gatewayRefundId: refunds[0]!.id },
+  ]);
   t.like(
     queue.pending().map((task) => task.body),
     [{ orderId: order.id, refundId: 'rfd_test1', check: 1 }],
@@ -41,11 +45,12 @@ test('refunds: refund.initiated → submitted to the gateway once, pending, firs
 });
 
 test('refunds: refund.initiated pushed twice → the gateway holds one refund', async (t) => {
-  const { app, initiated, gateway, pushToken } = await setup();
+  const s = await setup();
+  const { app, initiated, pushToken } = s;
   await app.request('/pubsub/payment-events', pushRequest(initiated, 'm1', await pushToken()));
   const again = await app.request('/pubsub/payment-events', pushRequest(initiated, 'm2', await pushToken()));
   t.is(again.status, 200);
-  t.is(gateway.refunds.size, 1);
+  t.is((await gatewayRefunds(s)).length, 1);
 });
 
 test('refunds: check task without a push token → 401', async (t) => {
@@ -55,9 +60,11 @@ test('refunds: check task without a push token → 401', async (t) => {
 });
 
 test('refunds: check task once the gateway processed it → refund processed, refund.processed published', async (t) => {
-  const { app, initiated, order, store, gateway, bus, pushToken } = await setup();
+  const s = await setup();
+  const { app, initiated, order, store, bus, pushToken } = s;
   await app.request('/pubsub/payment-events', pushRequest(initiated, 'm1', await pushToken()));
-  gateway.refundOutcome = 'processed';
+  const [refund] = await gatewayRefunds(s);
+  await control(s, `/control/refunds/${refund!.id}/settle`, { outcome: 'processed', webhook: 'drop' });
   const res = await app.request('/tasks/check-refund', checkTask(order.id, await pushToken()));
   t.is(res.status, 200);
   t.deepEqual(await res.json(), { status: 'processed' });

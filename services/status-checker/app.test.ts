@@ -1,10 +1,10 @@
 import test from 'ava';
-import { seedOrder, serviceDeps } from '../../test/support/service-deps.ts';
+import { payAtGateway, seedOrder, serviceDeps } from '../../test/support/service-deps.ts';
 import { createApp } from './app.ts';
 
 async function setup() {
   const s = await serviceDeps();
-  const order = await seedOrder(s.store, s.clock);
+  const order = await seedOrder(s);
   return { ...s, app: createApp(s.deps), order };
 }
 
@@ -24,20 +24,16 @@ test('status-checker: a task without a push token → 401, nothing checked', asy
 });
 
 test('status-checker: the gateway says paid → order succeeded, no further check', async (t) => {
-  const { app, order, store, gateway, queue, pushToken } = await setup();
-  gateway.state = {
-    status: 'succeeded',
-    paymentId: 'pay_1',
-    paid: order.amount,
-    captures: [{ paymentId: 'pay_1', paid: order.amount }],
-  };
+  const s = await setup();
+  const { app, order, store, queue, pushToken } = s;
+  const { paymentId } = await payAtGateway(s, order.gateway.orderId!);
   const res = await app.request(
     '/tasks/check-payment',
     task({ orderId: order.id, check: 1, chain: true }, await pushToken()),
   );
   t.is(res.status, 200);
   t.deepEqual(await res.json(), { outcome: 'terminal', status: 'succeeded' });
-  t.like(await store.get(order.id), { status: 'succeeded', paymentId: 'pay_1' });
+  t.like(await store.get(order.id), { status: 'succeeded', paymentId });
   t.is(queue.pending().length, 0);
 });
 
@@ -65,8 +61,9 @@ test('status-checker: a task for an unknown order → 200 unknown-order, so Clou
 });
 
 test('status-checker: the outbox sweep publishes what a commit left behind', async (t) => {
-  const { app, store, clock, bus, pushToken } = await setup();
-  const order = await seedOrder(store, clock);
+  const s = await setup();
+  const { app, store, bus, pushToken } = s;
+  const order = await seedOrder(s);
   await store.update(order.id, (o) => ({
     order: { ...o, version: o.version + 1 },
     events: [{ ...stubEvent(o.id, o.customerId), amount: o.amount }],

@@ -5,7 +5,7 @@ import { createApp } from './app.ts';
 
 async function setup() {
   const s = await serviceDeps();
-  const order = await seedOrder(s.store, s.clock);
+  const order = await seedOrder(s);
   const captured = (createdAt: Date) =>
     JSON.stringify({
       ...event('payment.captured', {

@@ -84,6 +84,26 @@ test('payment: a recorded, unaccepted capture without a refund → refunded; wit
   t.is(classifyPayment(asked.order, captured('pay_1', 100)), null);
 });
 
+test('payment: an unaccepted capture whose automatic refund the bank refused → for a person, the amount held named', (t) => {
+  const r = applyObservation(
+    created(),
+    { status: 'succeeded', source: 'webhook', paymentId: 'pay_1', paid: INR(100) },
+    NOW,
+  );
+  if (r.outcome !== 'changed') throw new Error(r.outcome);
+  const asked = requestRefund(
+    r.order,
+    { refundId: 'rfd_pay_1', paymentId: 'pay_1', reason: 'x', trigger: 'amount-mismatch', requestedBy: 'system' },
+    NOW,
+  );
+  if (asked.outcome !== 'changed') throw new Error(asked.outcome);
+  const refused = applyRefundStatus(asked.order, { refundId: 'rfd_pay_1', status: 'failed', source: 'webhook' }, NOW);
+  if (refused.outcome !== 'changed') throw new Error(refused.outcome);
+  const f = classifyPayment(refused.order, captured('pay_1', 100));
+  t.like(f, { kind: 'unaccepted-capture', action: 'report', paymentId: 'pay_1' });
+  t.regex(f?.detail ?? '', /failed at the bank.*₹1\.00 is still held/);
+});
+
 test('payment: amounts that disagree on an accepted capture → for a person', (t) => {
   const f = classifyPayment(paid('pay_1'), captured('pay_1', 50_000));
   t.is(f?.kind, 'amount-mismatch');

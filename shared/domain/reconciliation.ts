@@ -131,9 +131,24 @@ export function classifyPayment(order: Order | null, payment: GatewayPaymentFact
       detail: `we recorded ${formatMoney(capture.amount)}, the gateway captured ${paid}`,
     });
   }
-  if (capture.accepted) return null;
-  const refunded = order.refunds.some((r) => r.paymentId === payment.paymentId && r.status !== 'failed');
-  if (refunded) return null;
+  const kept = capture.accepted && !order.flags.includes('credit-failed');
+  const given = order.refunds
+    .filter((r) => r.paymentId === payment.paymentId && r.status !== 'failed')
+    .reduce((n, r) => n + r.amount.amount, 0);
+  // Money we do not keep, its automatic refund already asked, yet not all given back: the bank refused that refund,
+  // or an operator's refund that the automatic one left out. Asking the same again is refused, so a person does it.
+  const autoRefund = order.refunds.find((r) => r.trigger !== 'operator' && r.paymentId === payment.paymentId);
+  if (!kept && autoRefund && given < capture.amount.amount) {
+    const why = capture.accepted ? 'the account could not be credited' : 'never accepted';
+    const held = formatMoney({ amount: capture.amount.amount - given, currency: capture.amount.currency });
+    const failed =
+      autoRefund.status === 'failed' ? 'its automatic refund failed at the bank' : 'a refund failed at the bank';
+    return finding('unaccepted-capture', 'report', {
+      ...ids,
+      detail: `captured ${paid}, ${why}; ${failed}, ${held} is still held: refund it another way`,
+    });
+  }
+  if (capture.accepted || given > 0) return null;
   return finding(sameMoney(payment.amount, order.amount) ? 'unaccepted-capture' : 'amount-mismatch', 'refund', {
     ...ids,
     detail: `captured ${paid}, never accepted and not refunded`,

@@ -20,13 +20,22 @@ export const MoneySchema = v.object({
   currency: v.picklist(CURRENCIES, `must be one of ${CURRENCIES.join(', ')}`),
 });
 
+/**
+ * Money an event reports: a fact already recorded, not a request, so any positive amount. (A refund of what an
+ * operator's refunds left over can be below the ₹1 a request must reach; refusing its event would dead-letter it.)
+ */
+const RecordedMoneySchema = v.object({
+  amount: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_AMOUNT)),
+  currency: v.picklist(CURRENCIES),
+});
+
 /** A payment event as published on the `payment-events` topic. */
 export const PaymentEventSchema = v.object({
   id: v.pipe(v.string(), v.minLength(1)),
   type: v.picklist(PAYMENT_EVENT_TYPES),
   orderId: OrderId,
   customerId: v.pipe(v.string(), v.minLength(1)),
-  amount: MoneySchema,
+  amount: RecordedMoneySchema,
   status: v.picklist(PAYMENT_STATUSES),
   paymentId: v.nullable(v.string()),
   source: v.picklist(TRANSITION_SOURCES),
@@ -35,7 +44,7 @@ export const PaymentEventSchema = v.object({
     v.nullable(
       v.object({
         id: v.pipe(v.string(), v.minLength(1)),
-        amount: MoneySchema,
+        amount: RecordedMoneySchema,
         status: v.picklist(REFUND_STATUSES),
         trigger: v.picklist(REFUND_TRIGGERS),
         paymentId: v.string(),

@@ -11,18 +11,18 @@ export type CheckResult =
   | { readonly outcome: 'rescheduled'; readonly order: Order; readonly nextCheck: number }
   | { readonly outcome: 'left-open'; readonly order: Order };
 
-function observationOf(state: GatewayPaymentState): PaymentObservation | null {
+function observationOf(state: GatewayPaymentState, source: TransitionSource): PaymentObservation | null {
   switch (state.status) {
     case 'pending':
       return null;
     case 'processing':
-      return { status: 'processing', source: 'status-check', paymentId: state.paymentId };
+      return { status: 'processing', source, paymentId: state.paymentId };
     case 'succeeded':
-      return { status: 'succeeded', source: 'status-check', paymentId: state.paymentId, paid: state.paid };
+      return { status: 'succeeded', source, paymentId: state.paymentId, paid: state.paid };
     case 'failed':
       return {
         status: 'failed',
-        source: 'status-check',
+        source,
         paymentId: state.paymentId,
         ...(state.reason ? { reason: state.reason } : {}),
       };
@@ -40,7 +40,7 @@ export function observationsOf(
   if (state.status === 'succeeded') {
     return state.captures.map((c) => ({ status: 'succeeded', source, paymentId: c.paymentId, paid: c.paid }));
   }
-  const one = observationOf(state);
+  const one = observationOf(state, source);
   return one ? [one] : [];
 }
 
@@ -52,10 +52,13 @@ export function observationsOf(
 export async function checkPaymentStatus(
   task: StatusCheckTask,
   deps: Pick<Deps, 'orders' | 'outbox' | 'bus' | 'tasks' | 'gateway' | 'clock' | 'logger' | 'settings'>,
+  /** Whose check it is: a reconciliation marks the changes its checks make as its own, to find them after a crash. */
+  source: TransitionSource = 'status-check',
 ): Promise<CheckResult> {
   let order = await deps.orders.get(task.orderId);
   if (!order) {
-    deps.logger.log('WARNING', 'status check for an unknown order', { orderId: task.orderId });
+    // the first check is enqueued before its order is committed: a create that failed or was a retry leaves one
+    deps.logger.log('INFO', 'status check for an order never committed', { orderId: task.orderId });
     return { outcome: 'unknown-order' };
   }
   const maxAge = deps.settings.paymentMaxAgeSeconds;
@@ -64,14 +67,14 @@ export async function checkPaymentStatus(
     // An order that became final since its last check gets one last look: a second capture whose webhook was lost
     // (or one that paid before the capture we accepted) is recorded and refunded now, not left to the nightly job.
     // The chain ends with this check, so this is one gateway read per order.
-    const observations = observationsOf(await deps.gateway.fetchPaymentState(order.gateway.orderId));
+    const observations = observationsOf(await deps.gateway.fetchPaymentState(order.gateway.orderId), source);
     for (const observation of final ? observations.filter((o) => o.status === 'succeeded') : observations) {
       order = (await applyGatewayStatus(order.id, observation, deps)).order ?? order;
     }
   }
   if (final) return { outcome: 'terminal', order };
   if (!isTerminal(order.status) && isPastMaxAge(order, deps.clock.now(), maxAge)) {
-    order = (await applyGatewayStatus(order.id, { status: 'expired', source: 'status-check' }, deps)).order ?? order;
+    order = (await applyGatewayStatus(order.id, { status: 'expired', source }, deps)).order ?? order;
   }
   if (!needsStatusCheck(order, deps.clock.now(), maxAge)) return { outcome: 'terminal', order };
   if (!task.chain) return { outcome: 'left-open', order };

@@ -37,9 +37,9 @@ function fingerprint(input: CreateOrderInput): string {
 }
 
 /**
- * The user pressed "pay": create the gateway's order first, then record ours with it attached (with its idempotency
- * key and its event, in one transaction), start its chain of status checks and hand back what the app opens the
- * checkout with. Creating the gateway order first writes the order once instead of twice; a key already used is
+ * The user pressed "pay": create the gateway's order first, start our order's chain of status checks, then record
+ * the order with the gateway's attached (with its idempotency key and its event, in one transaction) and hand back
+ * what the app opens the checkout with. Creating the gateway order first writes the order once instead of twice; a key already used is
  * looked up before the gateway is called, so a retried request creates no second gateway order. If the gateway call
  * fails nothing is written, and the same request retried starts afresh. Two concurrent requests with one key may each
  * create a gateway order; the transaction lets one order win and the other gateway order is never used (an unpaid
@@ -64,6 +64,10 @@ export async function createOrder(
     gatewayOrder: checkout,
     now: deps.clock.now(),
   });
+  // The chain's first check is enqueued before the order is committed: a process that dies between the two leaves at
+  // worst a check of an order that never was (it finds nothing and stops), never an order that nothing checks. A
+  // racing request's task finds no order either; the winner's chain watches it.
+  await scheduleStatusCheck({ orderId: id, check: 1, chain: true }, deps.settings.statusCheckIntervalSeconds, deps);
   const result = await deps.orders.create(draft, idempotency, events);
   if (result.kind !== 'created') return replayed(result, deps);
   const order = result.order;
@@ -73,11 +77,6 @@ export async function createOrder(
     gatewayOrderId: order.gateway.orderId,
   });
   await relayEvents(events, deps);
-  await scheduleStatusCheck(
-    { orderId: order.id, check: 1, chain: true },
-    deps.settings.statusCheckIntervalSeconds,
-    deps,
-  );
   return { order, checkout: checkoutOf(order), created: true };
 }
 

@@ -1,6 +1,6 @@
 import type { Money } from '../domain/money.ts';
 import { isTerminal, needsStatusCheck } from '../domain/order.ts';
-import type { Order } from '../domain/payment-types.ts';
+import type { Order, PaymentStatus } from '../domain/payment-types.ts';
 import {
   classifyOrder,
   classifyPayment,
@@ -75,7 +75,8 @@ export async function reconcileRun(runId: string, deps: ReconcileDeps): Promise<
     error: null,
   }));
   try {
-    const counts = await reconcile(stored, { ...deps, logger: log });
+    // an earlier attempt of this run started then: what it did before dying is found from there on
+    const counts = await reconcile(stored, stored.startedAt, { ...deps, logger: log });
     const done = await deps.reconciliations.update(runId, (r) => ({
       ...r,
       status: 'completed',
@@ -106,7 +107,30 @@ function renewLease(run: ReconciliationRun, deps: ReconcileDeps): Promise<boolea
   return deps.reconciliations.acquireLease(run.day, run.id, now, expires).then((l) => l.acquired);
 }
 
-async function reconcile(run: ReconciliationRun, deps: ReconcileDeps): Promise<ReconciliationCounts> {
+/**
+ * The status an order had before an earlier attempt of this run (one since `since`; null on a first attempt) settled
+ * it, if one did: the run's checks mark their transitions `reconcile` in the order's own commit, so what an attempt
+ * killed before recording it did is still found, and counted once, by the next.
+ */
+function settledByRun(order: Order, since: string | null): PaymentStatus | null {
+  if (since === null) return null;
+  const entry = order.timeline.find(
+    (e) => e.kind === 'transition' && e.source === 'reconcile' && e.at >= since && isTerminal(e.to),
+  );
+  return entry ? (entry.from ?? 'created') : null;
+}
+
+/** Whether an earlier attempt of this run (see {@link settledByRun}) recorded the capture. */
+function capturedByRun(order: Order, paymentId: string, since: string | null): boolean {
+  if (since === null) return false;
+  return order.timeline.some((e) => e.paymentId === paymentId && e.source === 'reconcile' && e.at >= since);
+}
+
+async function reconcile(
+  run: ReconciliationRun,
+  since: string | null,
+  deps: ReconcileDeps,
+): Promise<ReconciliationCounts> {
   const { from, to } = dayBounds(run.day, run.timeZone);
   const dayFrom = from.toISOString();
   const dayTo = to.toISOString();
@@ -129,12 +153,15 @@ async function reconcile(run: ReconciliationRun, deps: ReconcileDeps): Promise<R
     const found: Difference[] = [];
     await forEachBounded(page, deps.reconciliation.concurrency, async (before) => {
       orders += 1;
-      if (!needsStatusCheck(before, deps.clock.now(), deps.settings.paymentMaxAgeSeconds)) return;
-      await gate();
-      const result = await checkPaymentStatus({ orderId: before.id, check: 0, chain: false }, deps);
-      if (result.outcome === 'unknown-order') return;
-      const after = result.order;
-      if (after.status !== before.status && isTerminal(after.status)) {
+      const was = settledByRun(before, since) ?? before.status;
+      let after = before;
+      if (needsStatusCheck(before, deps.clock.now(), deps.settings.paymentMaxAgeSeconds)) {
+        await gate();
+        const result = await checkPaymentStatus({ orderId: before.id, check: 0, chain: false }, deps, 'reconcile');
+        if (result.outcome === 'unknown-order') return;
+        after = result.order;
+      } else if (was === before.status) return;
+      if (after.status !== was && isTerminal(after.status)) {
         settled = { ...settled, [after.status]: settled[after.status as keyof typeof settled] + 1 };
         if (after.status === 'succeeded') {
           found.push(
@@ -146,7 +173,7 @@ async function reconcile(run: ReconciliationRun, deps: ReconcileDeps): Promise<R
                 paymentId: after.paymentId,
                 refundId: null,
                 gatewayRefundId: null,
-                detail: `captured at the gateway, was ${before.status} here: settled by its status check`,
+                detail: `captured at the gateway, was ${was} here: settled by its status check`,
               },
               'done',
             ),
@@ -156,7 +183,9 @@ async function reconcile(run: ReconciliationRun, deps: ReconcileDeps): Promise<R
         stillOpen += 1;
       }
       for (const capture of after.captures) {
-        if (capture.accepted || before.captures.some((c) => c.paymentId === capture.paymentId)) continue;
+        if (capture.accepted) continue;
+        const known = before.captures.some((c) => c.paymentId === capture.paymentId);
+        if (known && !capturedByRun(before, capture.paymentId, since)) continue;
         found.push(
           withResult(
             {

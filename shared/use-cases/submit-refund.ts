@@ -1,3 +1,4 @@
+import { AppError } from '../domain/errors.ts';
 import type { Refund } from '../domain/payment-types.ts';
 import { applyRefundStatus } from '../domain/refund.ts';
 import type { GatewayRefund } from '../ports/payment-gateway.ts';
@@ -33,14 +34,22 @@ export async function submitRefund(orderId: string, refundId: string, deps: Subm
       notes: { orderId, refundId },
     });
   } catch (error) {
-    const attempts = await deps.attempts.increment(`refund-submit:${refundId}`);
-    if (attempts < deps.settings.maxTransientAttempts) throw error;
-    deps.logger.log('ERROR', 'refund refused by the gateway too often; marked failed', {
-      orderId,
-      refundId,
-      attempts,
-      error,
-    });
+    // refused for good (Razorpay's 400: below ₹1, more than is left): asking again is refused again, so it fails now
+    const refused = error instanceof AppError && error.type === 'upstream-failed';
+    const attempts = refused ? 0 : await deps.attempts.increment(`refund-submit:${refundId}`);
+    if (!refused && attempts < deps.settings.maxTransientAttempts) throw error;
+    deps.logger.log(
+      'ERROR',
+      refused
+        ? 'refund refused by the gateway; marked failed'
+        : 'refund refused by the gateway too often; marked failed',
+      {
+        orderId,
+        refundId,
+        attempts,
+        error,
+      },
+    );
     const { result } = await commitExistingOrderChange(
       orderId,
       (o) =>

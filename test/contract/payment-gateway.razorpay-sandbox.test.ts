@@ -87,10 +87,10 @@ test('fetchPaymentState: amount mismatch → succeeded with what was actually pa
   t.like(await gateway.fetchPaymentState(gatewayOrderId), { status: 'succeeded', paid: INR(10_000) });
 });
 
-test('fetchPaymentState: unknown order → gateway-unavailable with Razorpay’s description', async (t) => {
+test('fetchPaymentState: unknown order → upstream-failed (refused for good) with Razorpay’s description', async (t) => {
   const { gateway } = setup();
   const err = await t.throwsAsync(gateway.fetchPaymentState('order_DoesNotExist00'), { instanceOf: AppError });
-  t.is(err?.type, 'gateway-unavailable');
+  t.is(err?.type, 'upstream-failed');
   t.regex(err?.message ?? '', /The id provided does not exist/);
 });
 
@@ -183,7 +183,7 @@ test('refunds round trip: create (idempotent), webhooks, settle, fetch', async (
   );
 });
 
-test('refunds: over-refund → gateway-unavailable carrying Razorpay’s refusal', async (t) => {
+test('refunds: over-refund → upstream-failed carrying Razorpay’s refusal', async (t) => {
   const { gateway, pay } = setup();
   const { gatewayOrderId } = await newOrder(gateway, 10_000);
   const { paymentId } = (await pay(gatewayOrderId, { outcome: 'success' })).json;
@@ -191,7 +191,7 @@ test('refunds: over-refund → gateway-unavailable carrying Razorpay’s refusal
     gateway.createRefund({ paymentId, amount: INR(10_001), idempotencyKey: 'ord_contract_1:refund:2' }),
     { instanceOf: AppError },
   );
-  t.is(err?.type, 'gateway-unavailable');
+  t.is(err?.type, 'upstream-failed');
   t.regex(err?.message ?? '', /BAD_REQUEST_ERROR.*greater than amount captured.*field amount/);
 });
 

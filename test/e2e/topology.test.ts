@@ -5,9 +5,10 @@ import { createSchedulerClient } from '../../shared/adapters/cloud-scheduler/sch
 import { MemoryLogger } from '../../shared/adapters/logging/json-logger.ts';
 import { emulatorSuite, uniqueName } from '../support/emulator-test.ts';
 import { registerAfterPaymentScenarios } from './after-payment-scenarios.ts';
-import { type Harness, operator, pushEnvelope } from './harness.ts';
+import { type Harness, operator } from './harness.ts';
 import { registerReconciliationScenarios } from './reconciliation-scenarios.ts';
 import { registerScenarios } from './scenarios.ts';
+import { type SeenEvent, topologyHarness } from './topology-harness.ts';
 
 const INTERVAL_SECONDS = 2;
 const FINANCE_KEY = 'topology-test-finance-key-01';
@@ -25,7 +26,7 @@ emulatorSuite('firestore', (firestoreHost) => {
     let topology: Topology | null = null;
     let capture: Subscription | null = null;
     // every event published, seen through an extra pull subscription, so they can be pushed again
-    const seen: { data: { id: string; type: string; orderId: string }; messageId: string }[] = [];
+    const seen: SeenEvent[] = [];
     const acquire = async (): Promise<Harness> => {
       if (!topology) {
         const projectId = uniqueName('topology');
@@ -49,53 +50,12 @@ emulatorSuite('firestore', (firestoreHost) => {
           m.ack();
         });
       }
-      const t = topology;
-      return {
-        operatorKey: t.operatorKey!,
-        supportKey: SUPPORT_KEY,
-        async replayEvents(times) {
-          await sleep(1000);
-          let pushed = 0;
-          for (const { data, messageId } of [...seen]) {
-            for (const name of ['notifier', 'fulfillment', 'refunds']) {
-              await Promise.all(
-                Array.from({ length: times }, async () => {
-                  const res = await fetch(`${t.services[name]}/pubsub/payment-events`, {
-                    method: 'POST',
-                    headers: { 'content-type': 'application/json' },
-                    body: pushEnvelope(data, messageId),
-                  });
-                  if (!res.ok) throw new Error(`replay to ${name} → ${res.status}: ${await res.text()}`);
-                  pushed += 1;
-                }),
-              );
-            }
-          }
-          await sleep(1500);
-          return pushed;
-        },
-        async pushEvent(event) {
-          for (const name of ['notifier', 'fulfillment', 'refunds']) {
-            const res = await fetch(`${t.services[name]}/pubsub/payment-events`, {
-              method: 'POST',
-              headers: { 'content-type': 'application/json' },
-              body: pushEnvelope(event, `forged-${event.id}`),
-            });
-            if (!res.ok) throw new Error(`push to ${name} → ${res.status}: ${await res.text()}`);
-          }
-          await sleep(1500);
-        },
+      return topologyHarness(topology, {
         intervalSeconds: INTERVAL_SECONDS,
         maxAgeSeconds: 8,
-        razorpay: t.razorpay,
-        fetch: (path, init) => fetch(new URL(path, t.baseUrl), init),
-        async settle() {
-          await t.sandbox.settle();
-          await sleep(1500);
-        },
-        passInterval: () => sleep(INTERVAL_SECONDS * 1000),
-        close: async () => undefined,
-      };
+        supportKey: SUPPORT_KEY,
+        seen,
+      });
     };
     test.afterEach.always((t) => {
       if (!t.passed) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { createSandboxGateway, type SandboxGateway } from '../../services/sandbox-gateway/app.ts';
 import { RazorpayGateway } from '../../shared/adapters/gateways/razorpay/razorpay-gateway.ts';
 import { hmacHex } from '../../shared/adapters/gateways/razorpay/signatures.ts';
 import { MemoryLogger } from '../../shared/adapters/logging/json-logger.ts';
@@ -21,96 +22,46 @@ import type { PaymentEvent } from '../../shared/domain/events.ts';
 import { applyObservation, attachGatewayOrder, newOrder } from '../../shared/domain/order.ts';
 import type { Order } from '../../shared/domain/payment-types.ts';
 import { jwtVerifier, type TokenVerifier } from '../../shared/http/auth.ts';
-import type {
-  CheckoutDetails,
-  GatewayPaymentRecord,
-  GatewayPaymentState,
-  GatewayRefund,
-  GatewayRefundRecord,
-  GatewayWebhook,
-  PaymentGateway,
-  SettlementLine,
-} from '../../shared/ports/payment-gateway.ts';
 import type { Deps } from '../../shared/use-cases/deps.ts';
+import { call, KEY_ID, KEY_SECRET, seededIds } from './sandbox.ts';
 
 export const WEBHOOK_SECRET = 'app_test_webhook_secret';
 const PUSH_AUDIENCE = 'payments-internal';
+/** Where the adapter believes Razorpay is; nothing listens there, requests are handed to the sandbox in process. */
+const SANDBOX_BASE = 'http://razorpay-sandbox.test';
 
-/**
- * A gateway whose answers a test sets: `state` is what a status check sees, `refunds` what the gateway holds.
- * Webhooks are verified as Razorpay's are (HMAC of the raw body with {@link WEBHOOK_SECRET}).
- */
-export class ScriptedGateway implements PaymentGateway {
-  readonly name = 'razorpay' as const;
-  state: GatewayPaymentState = { status: 'pending' };
-  readonly refunds = new Map<string, GatewayRefund>();
-  /** What `fetchRefund` answers for a pending refund from now on. */
-  refundOutcome: GatewayRefund['status'] = 'pending';
-  private readonly razorpay = new RazorpayGateway({
-    keyId: 'rzp_test_apptests',
-    keySecret: 'app_test_key_secret',
-    webhookSecret: WEBHOOK_SECRET,
-    baseUrl: 'http://gateway.invalid',
-    fetch: () => Promise.reject(new Error('no network in app tests')),
-  });
-
-  async createOrder(): Promise<CheckoutDetails> {
-    throw new Error('not used by these tests');
-  }
-
-  async fetchPaymentState(): Promise<GatewayPaymentState> {
-    return this.state;
-  }
-
-  async listPayments(): Promise<readonly GatewayPaymentRecord[]> {
-    return [];
-  }
-
-  async listRefunds(): Promise<readonly GatewayRefundRecord[]> {
-    return [];
-  }
-
-  async settlementReport(): Promise<readonly SettlementLine[]> {
-    return [];
-  }
-
-  verifyCheckoutSignature(): boolean {
-    return false;
-  }
-
-  parseWebhook(rawBody: string, headers: Readonly<Record<string, string | undefined>>): GatewayWebhook | null {
-    return this.razorpay.parseWebhook(rawBody, headers);
-  }
-
-  async createRefund(input: {
-    paymentId: string;
-    amount: GatewayRefund['amount'];
-    idempotencyKey: string;
-    notes?: Record<string, string>;
-  }): Promise<GatewayRefund> {
-    const existing = [...this.refunds.values()].find((r) => r.notes.refundId === input.notes?.refundId);
-    if (existing) return existing;
-    const refund: GatewayRefund = {
-      refundId: `rfnd_${this.refunds.size + 1}`,
-      paymentId: input.paymentId,
-      amount: input.amount,
-      status: 'pending',
-      notes: input.notes ?? {},
-    };
-    this.refunds.set(refund.refundId, refund);
-    return refund;
-  }
-
-  async fetchRefund(refundId: string): Promise<GatewayRefund> {
-    const refund = this.refunds.get(refundId);
-    if (!refund) throw new Error(`no refund ${refundId}`);
-    return { ...refund, status: this.refundOutcome };
-  }
-}
-
-/** Razorpay's signature header for `body`, made with the secret {@link ScriptedGateway} verifies against. */
+/** Razorpay's signature header for `body`, made with the webhook secret the app's gateway verifies against. */
 export function webhookSignature(body: string, secret = WEBHOOK_SECRET): string {
   return hmacHex(secret, body);
+}
+
+/**
+ * The network between the adapter and the sandbox, in process. `cut` makes the next requests to a path fail the way
+ * an unreachable gateway does (fetch rejects), so a test sees the real adapter's failure, not a scripted one.
+ */
+export class SandboxNetwork {
+  private readonly cuts: { path: string; remaining: number }[] = [];
+
+  constructor(private readonly sandbox: SandboxGateway) {}
+
+  /** The next `times` requests whose path starts with `path` (e.g. `/v1/payments?`) never reach the sandbox. */
+  cut(path: string, times = 1): void {
+    this.cuts.push({ path, remaining: times });
+  }
+
+  readonly fetch = ((input: string | URL | Request, init?: RequestInit) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const target = `${url.pathname}${url.search}`;
+    const cut = this.cuts.find((c) => c.remaining > 0 && target.startsWith(c.path));
+    if (cut) {
+      cut.remaining--;
+      return Promise.reject(new TypeError('fetch failed (connection reset, injected)'));
+    }
+    const headers = new Headers(init?.headers);
+    // as an HTTP client sends it, so the sandbox's body limit need not stream the body to measure it
+    if (typeof init?.body === 'string') headers.set('content-length', String(Buffer.byteLength(init.body)));
+    return Promise.resolve(this.sandbox.app.fetch(new Request(url, { ...init, headers })));
+  }) as typeof fetch;
 }
 
 /** Signs and verifies the OIDC tokens Cloud Tasks and Pub/Sub would attach to a push. */
@@ -136,6 +87,8 @@ export async function pushIssuer(): Promise<{ verifier: TokenVerifier; token: ()
 /**
  * Every dependency a service's `createApp` may take, in memory, on a manual clock; for testing one service's app
  * through `app.request` without the rest of the stack. Tasks and pushes the app causes stay queued for inspection.
+ * The gateway is the real Razorpay adapter talking to the Razorpay sandbox in process (no sockets); the sandbox sends
+ * no webhooks and settles refunds only when a test says so through its control API (see {@link control}).
  */
 export async function serviceDeps() {
   const clock = new ManualClock('2026-03-01T10:00:00.000Z');
@@ -152,7 +105,23 @@ export async function serviceDeps() {
     },
   });
   const bus = new MemoryEventBus({ clock });
-  const gateway = new ScriptedGateway();
+  const sandbox = createSandboxGateway({
+    keyId: KEY_ID,
+    keySecret: KEY_SECRET,
+    webhookSecret: WEBHOOK_SECRET,
+    webhookUrl: null,
+    clock,
+    ids: seededIds(),
+    refundAutoSettleMs: null,
+  });
+  const network = new SandboxNetwork(sandbox);
+  const gateway = new RazorpayGateway({
+    keyId: KEY_ID,
+    keySecret: KEY_SECRET,
+    webhookSecret: WEBHOOK_SECRET,
+    baseUrl: SANDBOX_BASE,
+    fetch: network.fetch,
+  });
   const push = await pushIssuer();
   const deps: Deps & { pushTokens: TokenVerifier; bodyLimitBytes: number } = {
     orders: store,
@@ -186,20 +155,57 @@ export async function serviceDeps() {
     pushTokens: push.verifier,
     bodyLimitBytes: 64 * 1024,
   };
-  return { deps, clock, logger, store, queue, bus, gateway, pushToken: push.token };
+  return { deps, clock, logger, store, queue, bus, gateway, sandbox, network, pushToken: push.token };
+}
+
+/** What {@link serviceDeps} gives a test. */
+export type ServiceHarness = Awaited<ReturnType<typeof serviceDeps>>;
+
+/**
+ * A call to the sandbox's control API (the customer at checkout, the bank behind refunds), e.g.
+ * `control(s, '/control/orders/order_…/pay', { outcome: 'success' })`. Throws unless the sandbox answers 200.
+ */
+export async function control(s: Pick<ServiceHarness, 'sandbox'>, path: string, body: unknown): Promise<any> {
+  const res = await call(s.sandbox, 'POST', path, body);
+  if (res.status !== 200) throw new Error(`sandbox ${path} answered ${res.status}: ${JSON.stringify(res.json)}`);
+  return res.json;
+}
+
+/** The customer pays the gateway order at checkout; webhooks are dropped (a test that wants one sends it itself). */
+export async function payAtGateway(
+  s: Pick<ServiceHarness, 'sandbox'>,
+  gatewayOrderId: string,
+  options: { outcome?: 'success' | 'failure'; amount?: number } = {},
+): Promise<{ paymentId: string }> {
+  const paid = await control(s, `/control/orders/${gatewayOrderId}/pay`, {
+    outcome: options.outcome ?? 'success',
+    webhook: 'drop',
+    ...(options.amount !== undefined ? { amount: options.amount } : {}),
+  });
+  return { paymentId: paid.paymentId };
+}
+
+/** Every refund the sandbox holds, newest first, as Razorpay lists them. */
+export async function gatewayRefunds(
+  s: Pick<ServiceHarness, 'sandbox'>,
+): Promise<{ id: string; payment_id: string; amount: number; status: string }[]> {
+  const res = await call(s.sandbox, 'GET', '/v1/refunds?count=100');
+  if (res.status !== 200) throw new Error(`sandbox refund list answered ${res.status}`);
+  return res.json.items;
 }
 
 let orderSeq = 0;
 
 /**
- * Puts an order in the store with its gateway order attached (`order_<id>`); `paid` also records the payment as
- * succeeded (`pay_<id>`). Its events are marked published, so a test sees only what the app under test causes.
+ * Puts an order in the store with a gateway order created for it in the sandbox through the adapter, as checkout
+ * would; `paid` also pays it at the sandbox and records the payment as succeeded. Its events are marked published,
+ * so a test sees only what the app under test causes.
  */
 export async function seedOrder(
-  store: MemoryOrderStore,
-  clock: ManualClock,
+  s: Pick<ServiceHarness, 'store' | 'clock' | 'gateway' | 'sandbox'>,
   options: { paid?: boolean; customerId?: string } = {},
 ): Promise<Order> {
+  const { store, clock } = s;
   const id = `ord_apptest${String(++orderSeq).padStart(13, '0')}`;
   const created = newOrder({
     id,
@@ -209,18 +215,16 @@ export async function seedOrder(
     now: clock.now(),
   });
   await store.create(created.order, { customerId: created.order.customerId, key: id, fingerprint: id }, []);
+  const checkout = await s.gateway.createOrder({ amount: created.order.amount, receipt: id, notes: { orderId: id } });
   let order = (await store.update(id, (o) => {
-    const next = attachGatewayOrder(
-      o,
-      { gatewayOrderId: `order_${id}`, keyId: 'rzp_test_apptests', checkoutUrl: null },
-      clock.now(),
-    );
+    const next = attachGatewayOrder(o, checkout, clock.now());
     return next ? { order: next, events: [] } : null;
   })) as Order;
   if (options.paid) {
+    const { paymentId } = await payAtGateway(s, checkout.gatewayOrderId);
     const paid = applyObservation(
       order,
-      { status: 'succeeded', source: 'webhook', paymentId: `pay_${id}`, paid: order.amount },
+      { status: 'succeeded', source: 'webhook', paymentId, paid: order.amount },
       clock.now(),
     );
     if (paid.outcome !== 'changed') throw new Error('could not seed a paid order');

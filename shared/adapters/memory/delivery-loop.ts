@@ -214,6 +214,16 @@ export abstract class Pumped<T> {
     return this.loop.runOne(pick);
   }
 
+  /** Every pending item with its due time and attempts so far (a simulation reads them to choose and to check). */
+  pendingDeliveries(): readonly PendingDelivery<T>[] {
+    return this.loop.pending();
+  }
+
+  /** The items due now, in the order `runOne`'s `pick` indexes them. */
+  dueDeliveries(): readonly PendingDelivery<T>[] {
+    return this.loop.due();
+  }
+
   start(intervalMs: number): void {
     this.loop.start(intervalMs);
   }

@@ -138,6 +138,11 @@ export class MemoryOrderStore implements OrderStore, Outbox, OrderChanges {
     };
   }
 
+  /** Every order as stored, uncopied and read-only: for a simulation that checks every order after every step. */
+  all(): readonly Order[] {
+    return [...this.orders.values()];
+  }
+
   async pending(limit: number): Promise<readonly OutboxEntry[]> {
     return structuredClone([...this.outbox.values()].slice(0, limit));
   }

@@ -145,7 +145,7 @@ test('gateway down: no answer within timeoutMs → gateway-unavailable', async (
   await rejectsUnavailable(t, gateway(hanging, { timeoutMs: 20 }).fetchPaymentState('order_X'), /within 20 ms/);
 });
 
-test('4xx: Razorpay refusal → gateway-unavailable carrying its code and description', async (t) => {
+test('400: Razorpay refusing the request for good → upstream-failed carrying its code and description', async (t) => {
   const api = scripted(() =>
     json(
       {
@@ -162,12 +162,12 @@ test('4xx: Razorpay refusal → gateway-unavailable carrying its code and descri
       400,
     ),
   );
-  const err = await rejectsUnavailable(
-    t,
-    gateway(api.fetch).createOrder({ amount: INR(100), receipt: 'r', notes: {} }),
-    /400.*BAD_REQUEST_ERROR.*The amount must be at least INR 1\.00.*field amount/,
-  );
-  t.true(err.message.startsWith('razorpay POST /v1/orders'));
+  const err = await t.throwsAsync(gateway(api.fetch).createOrder({ amount: INR(100), receipt: 'r', notes: {} }), {
+    instanceOf: AppError,
+  });
+  t.is(err?.type, 'upstream-failed');
+  t.regex(err?.message ?? '', /400.*BAD_REQUEST_ERROR.*The amount must be at least INR 1\.00.*field amount/);
+  t.true(err?.message.startsWith('razorpay POST /v1/orders'));
 });
 
 test('4xx: 401 from wrong credentials → gateway-unavailable, the secret not echoed', async (t) => {

@@ -62,9 +62,10 @@ export function refundIdempotencyKey(key: string): string {
 }
 
 /**
- * Razorpay over plain `fetch`. Failures reaching Razorpay (network, timeout, 5xx) and refusals by Razorpay (4xx)
- * all raise AppError('gateway-unavailable'): for the product both mean "the gateway did not do it"; the detail says
- * which, with Razorpay's own error code and description for a refusal. Secrets never appear in a detail.
+ * Razorpay over plain `fetch`. Failures reaching Razorpay (network, timeout, 5xx, 401, 429) raise
+ * AppError('gateway-unavailable'): "the gateway did not do it, try again". A request Razorpay refuses as bad (400)
+ * raises AppError('upstream-failed'): trying the same again is refused again. The detail carries Razorpay's own error
+ * code and description for a refusal. Secrets never appear in a detail.
  */
 export class RazorpayGateway implements PaymentGateway {
   readonly name = 'razorpay' as const;
@@ -238,8 +239,10 @@ export class RazorpayGateway implements PaymentGateway {
     if (status >= 500) throw new AppError('gateway-unavailable', `${what}: Razorpay answered ${status}`);
     const json = parseJson(text);
     if (status < 200 || status >= 300) {
+      // 400 is Razorpay refusing this request for good (the same request is refused again); anything else (401 while
+      // keys are being fixed, 429 rate limits) may pass later
       throw new AppError(
-        'gateway-unavailable',
+        status === 400 ? 'upstream-failed' : 'gateway-unavailable',
         this.scrub(`${what}: Razorpay refused (${status}) ${describeRazorpayError(json)}`),
       );
     }
