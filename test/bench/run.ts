@@ -205,9 +205,6 @@ async function httpRounds() {
   }
 }
 
-console.log(
-  `bench: ${ROUNDS} × ${SECONDS} s rounds, ${CONNECTIONS} connections, node ${process.version}, ${new Date().toISOString()}`,
-);
 if (process.argv.includes('--cost-only')) {
   // what one payment costs down each path, counted; quick and deterministic, so a design change can be checked
   const counted = await costPerPath();
@@ -221,6 +218,9 @@ if (process.argv.includes('--cost-only')) {
   );
   process.exit(0);
 }
+console.log(
+  `bench: ${ROUNDS} × ${SECONDS} s rounds, ${CONNECTIONS} connections, node ${process.version}, ${new Date().toISOString()}`,
+);
 const http = await httpRounds();
 const cpu = await cpuPerPayment(FLOWS);
 const paths = await costPerPath();
