@@ -131,6 +131,7 @@ function subscriptionOptions(pubsub: PubSub, spec: SubscriptionSpec): CreateSubs
       maxDeliveryAttempts: spec.maxDeliveryAttempts,
     },
     enableMessageOrdering: spec.enableMessageOrdering,
+    ...(spec.filter ? { filter: spec.filter } : {}),
   };
 }
 
@@ -154,7 +155,10 @@ async function applySubscription(pubsub: PubSub, spec: SubscriptionSpec, dryRun:
   const immutable = differences([
     ['topic', existing.topic, pubsub.topic(spec.topic).name],
     ...(spec.kind === 'push'
-      ? ([['enableMessageOrdering', Boolean(existing.enableMessageOrdering), spec.enableMessageOrdering]] as const)
+      ? ([
+          ['enableMessageOrdering', Boolean(existing.enableMessageOrdering), spec.enableMessageOrdering],
+          ['filter', existing.filter ?? '', spec.filter],
+        ] as const)
       : []),
   ] as [string, unknown, unknown][]);
   if (immutable.length > 0) {

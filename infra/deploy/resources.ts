@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import {
   type DepKey,
+  eventTypeFilter,
   jobSchedules,
   jobTarget,
   SERVICES,
@@ -85,6 +86,8 @@ export interface PushSubscriptionSpec {
   readonly deadLetterTopic: string;
   readonly maxDeliveryAttempts: number;
   readonly enableMessageOrdering: boolean;
+  /** Pub/Sub's subscription filter ('' for none): only the event types the service acts on are pushed. Immutable. */
+  readonly filter: string;
 }
 
 export interface PullSubscriptionSpec {
@@ -372,6 +375,7 @@ export function describeResources(settings: InfraSettings, target: Target): Reso
         deadLetterTopic: `${topicId(sub.topic, settings)}-dead-letter`,
         maxDeliveryAttempts: PUSH_POLICY.maxDeliveryAttempts,
         enableMessageOrdering: PUSH_POLICY.enableMessageOrdering,
+        filter: eventTypeFilter(sub.eventTypes),
       };
     }),
     ...TOPICS.map(

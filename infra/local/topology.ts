@@ -3,7 +3,13 @@ import { PubSub } from '@google-cloud/pubsub';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { proxy } from 'hono/proxy';
-import { jobSchedules, jobTarget, SERVICES, subscriptions } from '../../services/catalogue/catalogue.ts';
+import {
+  eventTypeFilter,
+  jobSchedules,
+  jobTarget,
+  SERVICES,
+  subscriptions,
+} from '../../services/catalogue/catalogue.ts';
 import { createFrontDoor } from '../../services/catalogue/front-door.ts';
 import { DEV_RAZORPAY_KEYS, type RazorpayKeys } from '../../services/dev/dev-keys.ts';
 import { createDevRoutes } from '../../services/dev/dev-routes.ts';
@@ -242,6 +248,7 @@ export async function startLocalTopology(options: TopologyOptions): Promise<Topo
         pushEndpoint: `${url(ports.get(sub.service.name)!)}${PUSH_ROUTES[sub.topic]}`,
         deadLetterTopic: `${settings.PAYMENT_EVENTS_TOPIC}-dead-letter`,
         ackDeadlineSeconds: 10,
+        filter: eventTypeFilter(sub.eventTypes),
       })),
       omitDeadLetterPolicy: true,
     });

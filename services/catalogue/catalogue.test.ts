@@ -1,9 +1,12 @@
 import test from 'ava';
 import { MemoryLogger } from '../../shared/adapters/logging/json-logger.ts';
 import { loadGoogleConfig } from '../../shared/config.ts';
+import { PAYMENT_EVENT_TYPES, type PaymentEvent } from '../../shared/domain/events.ts';
 import { JOB_ROUTES, PUSH_ROUTES, TASK_ROUTES } from '../../shared/http/routes.ts';
+import { handleRefundEvent } from '../../shared/use-cases/handle-refund-event.ts';
+import { settleAccount } from '../../shared/use-cases/settle-account.ts';
 import { googleDeps } from '../google/deps.ts';
-import { findService, jobTarget, SERVICES, subscriptions, taskTarget } from './catalogue.ts';
+import { eventTypeFilter, findService, jobTarget, SERVICES, subscriptions, taskTarget } from './catalogue.ts';
 
 const env = (service: string) => ({
   RUNTIME: 'google',
@@ -84,5 +87,27 @@ test('catalogue: a service storing orders on Google Cloud does not start without
       ),
     { message: /only with FIRESTORE_EMULATOR_HOST/ },
     'a key file is for the emulators only',
+  );
+});
+
+test('catalogue: a filtered subscription leaves out only events its handler ignores, in a filter Pub/Sub accepts', async (t) => {
+  const handlers: Record<string, (event: PaymentEvent) => Promise<string>> = {
+    fulfillment: (event) => settleAccount(event, {} as never),
+    refunds: (event) => handleRefundEvent(event, {} as never),
+  };
+  for (const sub of subscriptions()) {
+    const filter = eventTypeFilter(sub.eventTypes);
+    t.true(Buffer.byteLength(filter) <= 256, `${sub.name}: Pub/Sub filters are at most 256 bytes`);
+    if (sub.eventTypes === null) continue;
+    const handle = handlers[sub.service.name];
+    if (!handle) return t.fail(`${sub.name} filters events but no test knows its handler`);
+    for (const type of PAYMENT_EVENT_TYPES.filter((x) => !sub.eventTypes!.includes(x))) {
+      const event = { id: `ord_1:${type}`, type, orderId: 'ord_1' } as PaymentEvent;
+      t.is(await handle(event), 'ignored', `${sub.name} would ignore ${type}`);
+    }
+  }
+  t.is(
+    eventTypeFilter(['payment.succeeded', 'refund.processed']),
+    'attributes.eventType = "payment.succeeded" OR attributes.eventType = "refund.processed"',
   );
 });

@@ -1,10 +1,13 @@
 import type { EmbeddedConfig, GoogleConfig } from '../../shared/config.ts';
+import type { PaymentEventType } from '../../shared/domain/events.ts';
 import type { TokenVerifier } from '../../shared/http/auth.ts';
 import type { AbuseLimits } from '../../shared/http/rate-limits.ts';
 import type { JobName, TopicName } from '../../shared/http/routes.ts';
 import type { Logger } from '../../shared/ports/logger.ts';
 import type { QueueName } from '../../shared/ports/task-queue.ts';
 import type { Deps } from '../../shared/use-cases/deps.ts';
+import { REFUND_EVENTS } from '../../shared/use-cases/handle-refund-event.ts';
+import { SETTLING_EVENTS } from '../../shared/use-cases/settle-account.ts';
 import { createApp as createApiApp } from '../api/app.ts';
 import { createApp as createFulfillmentApp } from '../fulfillment/app.ts';
 import { createApp as createNotifierApp } from '../notifier/app.ts';
@@ -53,6 +56,11 @@ export interface ServiceDefinition<K extends DepKey = DepKey> {
   readonly enqueues: readonly QueueName[];
   /** Topics this service receives by push subscription (at `PUSH_ROUTES[topic]`), one subscription each. */
   readonly subscribes: readonly TopicName[];
+  /**
+   * The event types it acts on, when not all: its subscriptions filter on the `eventType` attribute, so Pub/Sub
+   * drops the rest before a push (no request, no CPU for an event the handler would only ignore).
+   */
+  readonly acceptsEvents?: readonly PaymentEventType[];
   /** Cloud Scheduler jobs that call this service (at `JOB_ROUTES[job]`). */
   readonly jobs: readonly JobName[];
 }
@@ -140,6 +148,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
     receivesTasks: [],
     enqueues: [],
     subscribes: ['payment-events'],
+    acceptsEvents: SETTLING_EVENTS,
     jobs: [],
   }),
   service({
@@ -151,6 +160,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
     receivesTasks: ['refund-checks'],
     enqueues: ['refund-checks'],
     subscribes: ['payment-events'],
+    acceptsEvents: REFUND_EVENTS,
     jobs: [],
   }),
   service({
@@ -210,7 +220,27 @@ export function jobTarget(job: JobName): ServiceDefinition {
   return target;
 }
 
-/** Every push subscription: one per subscribing service and topic, named `<service>-<topic>`. */
-export function subscriptions(): { name: string; service: ServiceDefinition; topic: TopicName }[] {
-  return SERVICES.flatMap((s) => s.subscribes.map((topic) => ({ name: `${s.name}-${topic}`, service: s, topic })));
+/**
+ * Every push subscription: one per subscribing service and topic, named `<service>-<topic>`, with the event types it
+ * delivers (null: all).
+ */
+export function subscriptions(): {
+  name: string;
+  service: ServiceDefinition;
+  topic: TopicName;
+  eventTypes: readonly PaymentEventType[] | null;
+}[] {
+  return SERVICES.flatMap((s) =>
+    s.subscribes.map((topic) => ({
+      name: `${s.name}-${topic}`,
+      service: s,
+      topic,
+      eventTypes: s.acceptsEvents ?? null,
+    })),
+  );
+}
+
+/** The Pub/Sub subscription filter for `eventTypes` (on the `eventType` attribute every publish sets); '' for all. */
+export function eventTypeFilter(eventTypes: readonly PaymentEventType[] | null): string {
+  return eventTypes ? eventTypes.map((t) => `attributes.eventType = "${t}"`).join(' OR ') : '';
 }

@@ -177,6 +177,7 @@ export async function createEmbeddedStack(options: EmbeddedOptions): Promise<Emb
       topic: sub.topic,
       pushUrl: `${base}${PUSH_ROUTES[sub.topic]}`,
       dispatch: deliver(sub.service.name),
+      eventTypes: sub.eventTypes,
     });
   }
   const schedules: Record<JobName, string> = { ...jobSchedules(defaults), ...options.jobSchedules };

@@ -60,6 +60,22 @@ test('webhooks: the same event id twice → second is a duplicate, one event pub
   t.is(bus.published.length, 1);
 });
 
+test('webhooks: the event id is written with the change it caused, into the order, and no inbox record', async (t) => {
+  const { app, order, body, store, deps } = await setup();
+  await app.request('/webhooks/razorpay', post(body, webhookSignature(body), 'evt_applied'));
+  t.deepEqual((await store.get(order.id))?.webhookEvents, ['evt_applied']);
+  t.false(await deps.inbox.has('gateway-webhook', 'evt_applied'));
+});
+
+test('webhooks: a signed event that changes nothing is acknowledged unchanged, and nothing is written', async (t) => {
+  const { app, order, body, store } = await setup();
+  await app.request('/webhooks/razorpay', post(body, webhookSignature(body), 'evt_first'));
+  const settled = await store.get(order.id);
+  const again = await app.request('/webhooks/razorpay', post(body, webhookSignature(body), 'evt_other_id'));
+  t.deepEqual(await again.json(), { status: 'unchanged' });
+  t.deepEqual(await store.get(order.id), settled);
+});
+
 test('webhooks: a validly signed event older than the tolerance → 200 stale, recorded, order unchanged, nothing published', async (t) => {
   const { app, order, captured, clock, store, bus, deps } = await setup();
   const old = captured(new Date(clock.now().getTime() - 2 * 86_400_000));

@@ -65,6 +65,12 @@ export interface NewOrderInput {
   readonly description?: string | null;
   readonly notes?: Readonly<Record<string, string>>;
   readonly gateway: GatewayName;
+  /** The gateway's order, when it was created before ours: the order is then written once, already attached. */
+  readonly gatewayOrder?: {
+    readonly gatewayOrderId: string;
+    readonly keyId: string;
+    readonly checkoutUrl: string | null;
+  };
   readonly now: Date;
 }
 
@@ -77,7 +83,12 @@ export function newOrder(input: NewOrderInput): { order: Order; events: PaymentE
     description: input.description ?? null,
     notes: input.notes ?? {},
     status: 'created',
-    gateway: { name: input.gateway, orderId: null, keyId: null, checkoutUrl: null },
+    gateway: {
+      name: input.gateway,
+      orderId: input.gatewayOrder?.gatewayOrderId ?? null,
+      keyId: input.gatewayOrder?.keyId ?? null,
+      checkoutUrl: input.gatewayOrder?.checkoutUrl ?? null,
+    },
     paymentId: null,
     flags: [],
     captures: [],
@@ -229,6 +240,22 @@ function recordUnaccepted(
     amount: obs.paid,
   };
   return { outcome: 'changed', order: next, events: [event] };
+}
+
+/** How many webhook event ids an order remembers: a payment sees a handful, a redelivery comes within days. */
+export const WEBHOOK_EVENTS_KEPT = 20;
+
+/** Whether the gateway webhook `eventId` already changed this order (it is then a redelivery, dropped). */
+export function hasWebhookEvent(order: Order, eventId: string): boolean {
+  return order.webhookEvents?.includes(eventId) ?? false;
+}
+
+/**
+ * The order with `eventId` remembered, written in the same transaction as the change the webhook caused: the order
+ * is its own webhook inbox, so deduplicating costs no document of its own. Only the newest ids are kept.
+ */
+export function withWebhookEvent(order: Order, eventId: string): Order {
+  return { ...order, webhookEvents: [...(order.webhookEvents ?? []), eventId].slice(-WEBHOOK_EVENTS_KEPT) };
 }
 
 /** Why a capture was not accepted; records older than `cause` tell it in their timeline. */

@@ -69,6 +69,8 @@ export interface Order {
   readonly timeline: readonly TimelineEntry[];
   /** Bumped on every change; adapters may use it for optimistic checks. */
   readonly version: number;
+  /** Ids of the gateway webhooks that changed this order, newest last (see withWebhookEvent); absent until one does. */
+  readonly webhookEvents?: readonly string[];
 }
 
 /** Why a refund exists: an operator asked, or post-payment processing could not complete. */

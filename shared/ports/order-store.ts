@@ -45,6 +45,12 @@ export interface OrderStore {
    * the same fingerprint returns the existing order, another fingerprint is a conflict. Nothing is written then.
    */
   create(order: Order, idempotency: IdempotencyRecord, events: readonly PaymentEvent[]): Promise<CreateOrderResult>;
+  /**
+   * What `create` would answer for a key already used (`existing` or `conflict`), or null for a key not seen: read
+   * before anything is created elsewhere (the gateway's order), so a retried request creates nothing twice. A read
+   * only; `create` checks the key again in its transaction.
+   */
+  findByIdempotencyKey(idempotency: IdempotencyRecord): Promise<Exclude<CreateOrderResult, { kind: 'created' }> | null>;
   get(orderId: string): Promise<Order | null>;
   findByGatewayOrderId(gatewayOrderId: string): Promise<Order | null>;
   /**

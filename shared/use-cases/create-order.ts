@@ -3,6 +3,7 @@ import { AppError } from '../domain/errors.ts';
 import type { Money } from '../domain/money.ts';
 import { attachGatewayOrder, newOrder } from '../domain/order.ts';
 import type { Order } from '../domain/payment-types.ts';
+import type { CreateOrderResult } from '../ports/order-store.ts';
 import type { CheckoutDetails } from '../ports/payment-gateway.ts';
 import { type CommitDeps, commitOrderChange } from './commit-order-change.ts';
 import type { Deps } from './deps.ts';
@@ -36,46 +37,60 @@ function fingerprint(input: CreateOrderInput): string {
 }
 
 /**
- * The user pressed "pay": start the order's chain of status checks, record the order (with its idempotency key, in one
- * transaction), then create the gateway's order and hand back what the app opens the checkout with. The gateway call
- * happens outside any transaction; if it fails the order stays `created` and the same request retried completes it.
+ * The user pressed "pay": create the gateway's order first, start our order's chain of status checks, then record
+ * the order with the gateway's attached (with its idempotency key and its event, in one transaction) and hand back
+ * what the app opens the checkout with. Creating the gateway order first writes the order once instead of twice; a key already used is
+ * looked up before the gateway is called, so a retried request creates no second gateway order. If the gateway call
+ * fails nothing is written, and the same request retried starts afresh. Two concurrent requests with one key may each
+ * create a gateway order; the transaction lets one order win and the other gateway order is never used (an unpaid
+ * Razorpay order costs nothing and expires).
  */
 export async function createOrder(
   input: CreateOrderInput,
   deps: Pick<Deps, 'orders' | 'outbox' | 'bus' | 'tasks' | 'gateway' | 'clock' | 'ids' | 'logger' | 'settings'>,
 ): Promise<CreatedOrder> {
+  const idempotency = { customerId: input.customerId, key: input.idempotencyKey, fingerprint: fingerprint(input) };
+  const seen = await deps.orders.findByIdempotencyKey(idempotency);
+  if (seen) return replayed(seen, deps);
+  const id = deps.ids.next('ord');
+  const checkout = await deps.gateway.createOrder({ amount: input.amount, receipt: id, notes: { orderId: id } });
   const { order: draft, events } = newOrder({
-    id: deps.ids.next('ord'),
+    id,
     customerId: input.customerId,
     amount: input.amount,
     description: input.description ?? null,
     notes: input.notes ?? {},
     gateway: deps.gateway.name,
+    gatewayOrder: checkout,
     now: deps.clock.now(),
   });
   // The chain's first check is enqueued before the order is committed: a process that dies between the two leaves at
   // worst a check of an order that never was (it finds nothing and stops), never an order that nothing checks. A
-  // retried request's task finds no order either; the original's chain watches it.
-  await scheduleStatusCheck(
-    { orderId: draft.id, check: 1, chain: true },
-    deps.settings.statusCheckIntervalSeconds,
-    deps,
-  );
-  const result = await deps.orders.create(
-    draft,
-    { customerId: input.customerId, key: input.idempotencyKey, fingerprint: fingerprint(input) },
-    events,
-  );
+  // racing request's task finds no order either; the winner's chain watches it.
+  await scheduleStatusCheck({ orderId: id, check: 1, chain: true }, deps.settings.statusCheckIntervalSeconds, deps);
+  const result = await deps.orders.create(draft, idempotency, events);
+  if (result.kind !== 'created') return replayed(result, deps);
+  const order = result.order;
+  deps.logger.log('INFO', 'order created', {
+    orderId: order.id,
+    amount: order.amount.amount,
+    gatewayOrderId: order.gateway.orderId,
+  });
+  await relayEvents(events, deps);
+  return { order, checkout: checkoutOf(order), created: true };
+}
+
+/** The answer to a key used before: its order (attached now if an older create left it without a gateway order). */
+async function replayed(
+  result: Exclude<CreateOrderResult, { kind: 'created' }>,
+  deps: CommitDeps & Pick<Deps, 'gateway'>,
+): Promise<CreatedOrder> {
   if (result.kind === 'conflict') {
     throw new AppError('idempotency-conflict', 'this Idempotency-Key was used with a different request body');
   }
-  let order = result.order;
-  if (result.kind === 'created') {
-    deps.logger.log('INFO', 'order created', { orderId: order.id, amount: order.amount.amount });
-    await relayEvents(events, deps);
-  }
-  if (order.gateway.orderId === null) order = await attachGateway(order, deps);
-  return { order, checkout: checkoutOf(order), created: result.kind === 'created' };
+  // orders created before the gateway order came first were written without one; a retry still completes them
+  const order = result.order.gateway.orderId === null ? await attachGateway(result.order, deps) : result.order;
+  return { order, checkout: checkoutOf(order), created: false };
 }
 
 async function attachGateway(order: Order, deps: CommitDeps & Pick<Deps, 'gateway'>): Promise<Order> {

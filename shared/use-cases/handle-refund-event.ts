@@ -1,6 +1,14 @@
-import type { PaymentEvent } from '../domain/events.ts';
+import type { PaymentEvent, PaymentEventType } from '../domain/events.ts';
 import { refundOwedPayments } from './refund-owed-payments.ts';
 import { type SubmitRefundDeps, submitRefund } from './submit-refund.ts';
+
+/** The events `handleRefundEvent` acts on; it ignores every other (refunds' push subscription filters on these). */
+export const REFUND_EVENTS = [
+  'payment.late_succeeded',
+  'payment.amount_mismatch',
+  'payment.duplicate_captured',
+  'refund.initiated',
+] as const satisfies readonly PaymentEventType[];
 
 /**
  * Refund events go to the refunds handler: money the product must give back, and refunds to send to the gateway.

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../domain/errors.ts';
+import { hasWebhookEvent } from '../domain/order.ts';
 import { applyGatewayRefund } from './apply-gateway-refund.ts';
 import { applyGatewayStatus } from './apply-gateway-status.ts';
 import type { Deps } from './deps.ts';
@@ -13,8 +14,10 @@ const DEFAULT_TOLERANCE_SECONDS = 86_400;
 
 /**
  * A webhook from the gateway: verified over the raw body (a bad signature changes nothing), dropped if its event id
- * was handled before, applied to the order in one transaction with the events it causes. The event id is recorded
- * after the apply, so a crash in between means a redelivery applies it again, which the state machine makes a no-op.
+ * was handled before, applied to the order in one transaction with the events it causes. A payment webhook's event id
+ * is kept by its order, in the transaction that applies it (nothing to lose between the two, and no document of its
+ * own); the others' go to the inbox after they are handled, so a crash in between means a redelivery handles them
+ * again, which the state machine makes a no-op.
  */
 export async function receiveGatewayWebhook(
   rawBody: string,
@@ -38,12 +41,14 @@ export async function receiveGatewayWebhook(
     deps.logger.log('WARNING', 'webhook signature refused');
     throw new AppError('unauthorized', 'webhook signature missing or invalid');
   }
-  if (await deps.inbox.has(SCOPE, webhook.eventId)) {
-    deps.logger.log('INFO', 'duplicate webhook dropped', { eventId: webhook.eventId, eventType: webhook.eventType });
-    return { outcome: 'duplicate' };
-  }
   const tolerance = deps.settings?.webhookToleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
-  if (webhook.createdAt && Date.parse(webhook.createdAt) < deps.clock.now().getTime() - tolerance * 1000) {
+  const stale =
+    webhook.createdAt !== undefined && Date.parse(webhook.createdAt) < deps.clock.now().getTime() - tolerance * 1000;
+  // a payment webhook applied is deduplicated by its order (see applyGatewayStatus); the rest by the inbox
+  if ((webhook.kind !== 'payment' || stale) && (await deps.inbox.has(SCOPE, webhook.eventId))) {
+    return duplicate(webhook, deps);
+  }
+  if (stale) {
     // signed, but older than any retry we expect: a replay. Acknowledged (the gateway stops), recorded, not applied;
     // the status check settles the payment from the gateway's own answer instead. Kept with the other signed webhooks
     // we did not apply, for a person to look at.
@@ -91,8 +96,10 @@ export async function receiveGatewayWebhook(
         });
         return { outcome: 'unknown-order' };
       }
-      const applied = await applyGatewayStatus(order.id, webhook.observation, deps);
-      await deps.inbox.add(SCOPE, webhook.eventId, deps.clock.now());
+      // a redelivery of a webhook that changed the order: dropped without a transaction
+      if (hasWebhookEvent(order, webhook.eventId)) return duplicate(webhook, deps);
+      const applied = await applyGatewayStatus(order.id, webhook.observation, deps, webhook.eventId);
+      if (applied.outcome === 'duplicate') return { outcome: 'duplicate' };
       return {
         outcome:
           applied.outcome === 'changed' ? 'applied' : applied.outcome === 'not-found' ? 'rejected' : applied.outcome,
@@ -100,6 +107,14 @@ export async function receiveGatewayWebhook(
       };
     }
   }
+}
+
+function duplicate(
+  webhook: { readonly eventId: string; readonly eventType: string },
+  deps: Pick<Deps, 'logger'>,
+): WebhookResult {
+  deps.logger.log('INFO', 'duplicate webhook dropped', { eventId: webhook.eventId, eventType: webhook.eventType });
+  return { outcome: 'duplicate' };
 }
 
 function headerOf(headers: Readonly<Record<string, string | undefined>>, name: string): string | null {

@@ -1,5 +1,5 @@
 import { AppError } from '../domain/errors.ts';
-import type { PaymentEvent } from '../domain/events.ts';
+import type { PaymentEvent, PaymentEventType } from '../domain/events.ts';
 import { type Account, type LedgerEntry, ledgerPlan } from '../domain/ledger.ts';
 import { type Actor, auditEntry } from '../domain/permissions.ts';
 import type { Page } from '../ports/order-store.ts';
@@ -8,6 +8,9 @@ import type { Deps } from './deps.ts';
 import { refundAfterFailedCredit } from './refund-after-failed-credit.ts';
 
 export type SettleResult = 'posted' | 'nothing-to-post' | 'refunding' | 'ignored';
+
+/** The events `settleAccount` acts on; it ignores every other (fulfillment's push subscription filters on these). */
+export const SETTLING_EVENTS = ['payment.succeeded', 'refund.processed'] as const satisfies readonly PaymentEventType[];
 
 type SettleDeps = Pick<Deps, 'orders' | 'outbox' | 'bus' | 'accounts' | 'attempts' | 'clock' | 'logger' | 'settings'>;
 
@@ -20,7 +23,7 @@ type SettleDeps = Pick<Deps, 'orders' | 'outbox' | 'bus' | 'accounts' | 'attempt
  * is transient: thrown, so the event is redelivered, until `maxTransientAttempts`, when it counts as permanent too.
  */
 export async function settleAccount(event: PaymentEvent, deps: SettleDeps): Promise<SettleResult> {
-  if (event.type !== 'payment.succeeded' && event.type !== 'refund.processed') return 'ignored';
+  if (!(SETTLING_EVENTS as readonly PaymentEventType[]).includes(event.type)) return 'ignored';
   const order = await deps.orders.get(event.orderId);
   if (!order) return 'ignored';
   const plan = ledgerPlan(order);

@@ -33,6 +33,8 @@ async function meteredStack(options: { clock?: ManualClock; backoffAfterSeconds?
       ? { statusCheckBackoffAfterSeconds: options.backoffAfterSeconds }
       : {}),
     refundAutoSettleMs: 0,
+    // the abuse limits are for real customers; the bench is one customer paying hundreds of times a second
+    limits: { customerPerMinute: 1e8, ipPerMinute: 1e8, authFailuresPerMinute: 1e8, maxOpenOrdersPerCustomer: 1e8 },
     // the simulation hook sees every task and push delivery: here it only counts them, never fails one
     chaos: (request) => {
       const path = new URL(request.url).pathname;

@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 /**
  * The load generator, run as its own process so its CPU is not the server's: autocannon against one URL, printing
  * one JSON line of results. argv[2]: { url, connections, seconds, headers, body?, idReplacement?, pool? } where
- * `pool` names a JSON file of pre-signed requests ({ body, headers }[]) sent in turn.
+ * `pool` names a JSON file of requests ({ body, headers }[]: signed webhooks, or orders of many customers) sent in
+ * turn; with `idReplacement`, a header valued `[<id>]` gets a fresh UUID per request.
  */
 interface LoadSpec {
   readonly url: string;
@@ -39,14 +41,19 @@ const result = await autocannon({
   duration: spec.seconds,
   headers: spec.headers,
   ...(spec.body !== undefined ? { body: spec.body } : {}),
-  ...(spec.idReplacement ? { idReplacement: true } : {}),
+  ...(spec.idReplacement && !pool ? { idReplacement: true } : {}),
   ...(pool
     ? {
         requests: [
           {
             setupRequest: (req: Record<string, unknown>) => {
               const r = pool[next++ % pool.length]!;
-              return { ...req, body: r.body, headers: { ...spec.headers, ...r.headers } };
+              const headers = { ...spec.headers, ...r.headers };
+              // a fresh id where the spec asks for one (autocannon's own `[<id>]` applies to its single request only)
+              if (spec.idReplacement) {
+                for (const [k, v] of Object.entries(headers)) if (v === '[<id>]') headers[k] = randomUUID();
+              }
+              return { ...req, body: r.body, headers };
             },
           },
         ],

@@ -13,7 +13,8 @@ import { type TopologyResult, topologyPipeline } from './topology.ts';
 
 /**
  * `npm run bench [-- flags]`: measured, never asserted in tests. Flags: --rounds=3 --seconds=5 --connections=32
- * --sustain=60 (seconds of the emulator-topology run) --flows=500 (CPU per payment) --no-topology, and --quick
+ * --sustain=60 (seconds of the emulator-topology run) --flows=500 (CPU per payment) --customers=1000 (whose orders the
+ * order rounds send, in turn) --no-topology, --cost-only (the counted cost per path, nothing timed), and --quick
  * (1 round of 3 s, 15 s sustained). Prints one table with the targets' pass/fail and writes it as JSON to
  * test/bench/results/latest.json.
  */
@@ -28,8 +29,16 @@ const SECONDS = flag('seconds', quick ? 3 : 5);
 const CONNECTIONS = flag('connections', 32);
 const SUSTAIN = flag('sustain', quick ? 15 : 60);
 const FLOWS = flag('flows', quick ? 200 : 500);
+const CUSTOMERS = flag('customers', 1000);
 const TOPOLOGY = !process.argv.includes('--no-topology');
 const run = promisify(execFile);
+/** Every request comes from one address (the load generator's) and a few thousand orders stay open per run. */
+const UNLIMITED = {
+  MAX_OPEN_ORDERS_PER_CUSTOMER: '1000',
+  RATE_LIMIT_CUSTOMER_PER_MINUTE: '100000000',
+  RATE_LIMIT_IP_PER_MINUTE: '100000000',
+  RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '100000000',
+};
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -79,7 +88,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
 /** Orders on the stack, then a pool of signed webhooks about them (authorized, then captured, then resent). */
-async function webhookPool(stackUrl: string, token: string, orders: number): Promise<string> {
+async function webhookPool(stackUrl: string, tokens: readonly string[], orders: number): Promise<string> {
   const created: { gatewayOrderId: string; amount: number }[] = [];
   for (let i = 0; i < orders; i += 16) {
     await Promise.all(
@@ -88,7 +97,7 @@ async function webhookPool(stackUrl: string, token: string, orders: number): Pro
         const res = await fetch(`${stackUrl}/v1/orders`, {
           method: 'POST',
           headers: {
-            authorization: `Bearer ${token}`,
+            authorization: `Bearer ${tokens[(i + j) % tokens.length]}`,
             'content-type': 'application/json',
             'idempotency-key': randomUUID(),
           },
@@ -140,18 +149,29 @@ const summarise = (rounds: LoadResult[]): Side => ({
 
 async function httpRounds() {
   const [stackPort, barePort] = await Promise.all([freePort(), freePort()]);
-  const stack = await startServer('services/embedded/server.ts', stackPort, { LOG_LEVEL: 'ERROR' });
+  // the abuse limits are meant for real customers; the bench is one customer sending thousands of orders a minute
+  const stack = await startServer('services/embedded/server.ts', stackPort, { LOG_LEVEL: 'ERROR', ...UNLIMITED });
   const bare = await startServer('test/bench/bare-server.ts', barePort);
   const stackUrl = `http://127.0.0.1:${stackPort}`;
   const bareUrl = `http://127.0.0.1:${barePort}`;
   try {
-    const token = ((await (await fetch(`${stackUrl}/dev/token?customerId=bench`)).json()) as { token: string }).token;
+    // many customers, as in real traffic: the per-customer limits and listings then see a customer's few orders
+    const tokens = await Promise.all(
+      Array.from({ length: CUSTOMERS }, async (_, i) => {
+        const res = await fetch(`${stackUrl}/dev/token?customerId=bench_${i}`);
+        return ((await res.json()) as { token: string }).token;
+      }),
+    );
+    const orderPool = `${ROOT}/.tmp/bench-orders-${randomUUID()}.json`;
+    mkdirSync(`${ROOT}/.tmp`, { recursive: true });
+    const body = JSON.stringify({ amount: 49_900, currency: 'INR', description: 'bench' });
+    writeFileSync(orderPool, JSON.stringify(tokens.map((t) => ({ body, headers: { authorization: `Bearer ${t}` } }))));
     const orderSpec = (url: string) => ({
       url: `${url}/v1/orders`,
       connections: CONNECTIONS,
       seconds: SECONDS,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': '[<id>]' },
-      body: JSON.stringify({ amount: 49_900, currency: 'INR', description: 'bench' }),
+      headers: { 'content-type': 'application/json', 'idempotency-key': '[<id>]' },
+      pool: orderPool,
       idReplacement: true,
     });
     const results = {
@@ -162,7 +182,7 @@ async function httpRounds() {
       // alternating, so drift on a shared machine falls on both sides alike
       results.orders.bare.push(await load(orderSpec(bareUrl)));
       results.orders.stack.push(await load(orderSpec(stackUrl)));
-      const pool = await webhookPool(stackUrl, token, 1500);
+      const pool = await webhookPool(stackUrl, tokens, 1500);
       const webhookSpec = (url: string) => ({
         url: `${url}/webhooks/razorpay`,
         connections: CONNECTIONS,
@@ -174,6 +194,7 @@ async function httpRounds() {
       results.webhooks.stack.push(await load(webhookSpec(stackUrl)));
       rmSync(pool, { force: true });
     }
+    rmSync(orderPool, { force: true });
     return {
       orders: { stack: summarise(results.orders.stack), bare: summarise(results.orders.bare) },
       webhooks: { stack: summarise(results.webhooks.stack), bare: summarise(results.webhooks.bare) },
@@ -184,6 +205,19 @@ async function httpRounds() {
   }
 }
 
+if (process.argv.includes('--cost-only')) {
+  // what one payment costs down each path, counted; quick and deterministic, so a design change can be checked
+  const counted = await costPerPath();
+  for (const [name, c] of Object.entries(counted)) {
+    console.log(
+      `  ${name.padEnd(24)} r ${c.firestoreReads} w ${c.firestoreWrites} d ${c.firestoreDeletes} · tasks ${c.tasksCreated} · msgs ${c.pubsubPublished} (${c.pushesReceived} pushes) · gw ${c.gatewayCalls}`,
+    );
+  }
+  console.log(
+    `  calls (webhook delivered): ${JSON.stringify((counted['webhook delivered'] as { calls?: unknown }).calls)}`,
+  );
+  process.exit(0);
+}
 console.log(
   `bench: ${ROUNDS} × ${SECONDS} s rounds, ${CONNECTIONS} connections, node ${process.version}, ${new Date().toISOString()}`,
 );

@@ -104,6 +104,33 @@ export function orderStoreContract(
     t.is((await store.create(b.order, idem('k1', 'fp-b', 'cus_b'), b.events)).kind, 'created');
   });
 
+  test('findByIdempotencyKey: an unused key → null; used with the same body → the order; another body → conflict', async (t) => {
+    const store = await makeStore();
+    t.is(await store.findByIdempotencyKey(idem('k1')), null);
+    const first = anOrder();
+    await store.create(first.order, idem('k1', 'fp-1'), first.events);
+    t.deepEqual(await store.findByIdempotencyKey(idem('k1', 'fp-1')), { kind: 'existing', order: first.order });
+    t.deepEqual(await store.findByIdempotencyKey(idem('k1', 'fp-2')), { kind: 'conflict' });
+    t.is(await store.findByIdempotencyKey(idem('k1', 'fp-1', 'cus_other')), null, 'keys are per customer');
+  });
+
+  test('create: an order created with its gateway order and remembered webhooks reads back whole', async (t) => {
+    const store = await makeStore();
+    const { order, events } = newOrder({
+      id: ids.next('ord'),
+      customerId: 'cus_1',
+      amount: money(49_900, 'INR'),
+      gateway: 'razorpay',
+      gatewayOrder: { gatewayOrderId: 'order_first', keyId: 'rzp_test_k', checkoutUrl: null },
+      now: at(0),
+    });
+    await store.create(order, idem(ids.next('key')), events);
+    t.like(await store.findByGatewayOrderId('order_first'), { id: order.id, gateway: { orderId: 'order_first' } });
+    const updated = await store.update(order.id, (o) => ({ order: { ...o, webhookEvents: ['evt_1'] }, events: [] }));
+    t.deepEqual(updated?.webhookEvents, ['evt_1']);
+    t.deepEqual(await store.get(order.id), updated);
+  });
+
   test('get: an unknown order → null', async (t) => {
     const store = await makeStore();
     t.is(await store.get('ord_missing'), null);

@@ -139,6 +139,16 @@ export class FirestoreOrderStore implements OrderStore, Outbox, OrderChanges {
     });
   }
 
+  async findByIdempotencyKey(idem: IdempotencyRecord): Promise<Exclude<CreateOrderResult, { kind: 'created' }> | null> {
+    const snap = await this.idempotency.doc(hashedId(idem.customerId, idem.key)).get();
+    if (!snap.exists) return null;
+    const record = snap.data() as IdempotencyDoc;
+    if (record.fingerprint !== idem.fingerprint) return { kind: 'conflict' };
+    const found = await this.orders.doc(record.orderId).get();
+    if (!found.exists) throw new AppError('internal', 'idempotency record points at a missing order');
+    return { kind: 'existing', order: await this.open(found.data()) };
+  }
+
   async get(orderId: string): Promise<Order | null> {
     const snap = await this.orders.doc(orderId).get();
     return snap.exists ? this.open(snap.data()) : null;

@@ -1,6 +1,7 @@
 import type { TopicName } from '../../domain/events.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { BusMessage, EventBus } from '../../ports/event-bus.ts';
+import { appendBounded } from './bounded-history.ts';
 import { DeliveryLoop, type Dispatch, type PendingDelivery, Pumped, type RetryPolicy } from './delivery-loop.ts';
 
 export interface PushSubscription {
@@ -8,6 +9,8 @@ export interface PushSubscription {
   readonly topic: TopicName;
   readonly pushUrl: string;
   readonly dispatch: Dispatch;
+  /** As a Pub/Sub subscription filter on the `eventType` attribute: only these are pushed (absent: all). */
+  readonly eventTypes?: readonly string[] | null;
 }
 
 interface Delivery {
@@ -39,6 +42,7 @@ export class MemoryEventBus extends Pumped<Delivery> implements EventBus {
   private sequence = 0;
   private failures = 0;
   readonly deadLetters: { subscription: string; messageId: string; message: BusMessage }[] = [];
+  /** What was published, newest last (the newest HISTORY_LIMIT to twice that: see appendBounded). */
   readonly published: { topic: TopicName; messageId: string; message: BusMessage }[] = [];
 
   constructor(private readonly options: MemoryEventBusOptions) {
@@ -72,8 +76,11 @@ export class MemoryEventBus extends Pumped<Delivery> implements EventBus {
     }
     const messageId = String(++this.sequence);
     const now = this.options.clock.now();
-    this.published.push({ topic, messageId, message: structuredClone(message) });
-    for (const subscription of this.subscriptions.filter((s) => s.topic === topic)) {
+    appendBounded(this.published, { topic, messageId, message: structuredClone(message) });
+    const type = message.attributes?.eventType;
+    for (const subscription of this.subscriptions.filter(
+      (s) => s.topic === topic && (!s.eventTypes || (type !== undefined && s.eventTypes.includes(type))),
+    )) {
       const copies =
         this.options.duplicateRate && (this.options.random ?? Math.random)() < this.options.duplicateRate ? 2 : 1;
       for (let copy = 0; copy < copies; copy++) {

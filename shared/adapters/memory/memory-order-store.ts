@@ -26,6 +26,8 @@ export class MemoryOrderStore implements OrderStore, Outbox, OrderChanges {
   private readonly idempotency = new Map<string, { fingerprint: string; orderId: string }>();
   private readonly outbox = new Map<string, OutboxEntry>();
   private readonly byGatewayOrder = new Map<string, string>();
+  /** Each customer's order ids: a customer's listing (and the open-order cap, on every create) never scans them all. */
+  private readonly byCustomer = new Map<string, Set<string>>();
 
   /** `audit`: where operator actions committed with an order change are recorded. */
   constructor(private readonly audit: MemoryAuditLog | null = null) {}
@@ -42,6 +44,15 @@ export class MemoryOrderStore implements OrderStore, Outbox, OrderChanges {
     this.idempotency.set(key, { fingerprint: idem.fingerprint, orderId: order.id });
     this.commit(order, events);
     return { kind: 'created', order: structuredClone(order) };
+  }
+
+  async findByIdempotencyKey(idem: IdempotencyRecord): Promise<Exclude<CreateOrderResult, { kind: 'created' }> | null> {
+    const existing = this.idempotency.get(`${idem.customerId}\u0000${idem.key}`);
+    if (!existing) return null;
+    if (existing.fingerprint !== idem.fingerprint) return { kind: 'conflict' };
+    const found = this.orders.get(existing.orderId);
+    if (!found) throw new AppError('internal', 'idempotency record points at a missing order');
+    return { kind: 'existing', order: structuredClone(found) };
   }
 
   async get(orderId: string): Promise<Order | null> {
@@ -66,10 +77,10 @@ export class MemoryOrderStore implements OrderStore, Outbox, OrderChanges {
 
   async list(query: OrderQuery): Promise<Page<Order>> {
     const after = query.cursor ? decodeCursor(query.cursor) : null;
-    const matching = [...this.orders.values()]
+    const mine = [...(this.byCustomer.get(query.customerId) ?? [])].map((id) => this.orders.get(id) as Order);
+    const matching = mine
       .filter(
         (o) =>
-          o.customerId === query.customerId &&
           (query.status === undefined || o.status === query.status) &&
           (query.createdFrom === undefined || o.createdAt >= query.createdFrom) &&
           (query.createdTo === undefined || o.createdAt < query.createdTo) &&
@@ -146,6 +157,8 @@ export class MemoryOrderStore implements OrderStore, Outbox, OrderChanges {
     // after the commit, never inside it: a listener cannot see or disturb a half-done write
     for (const tell of this.watchers.get(order.id) ?? []) queueMicrotask(() => tell(stored));
     if (order.gateway.orderId) this.byGatewayOrder.set(order.gateway.orderId, order.id);
+    const mine = this.byCustomer.get(order.customerId) ?? new Set<string>();
+    this.byCustomer.set(order.customerId, mine.add(order.id));
     for (const event of events) {
       // idempotent: an event id already waiting is the same event
       if (!this.outbox.has(event.id))

@@ -1,5 +1,6 @@
 import { CronExpressionParser } from 'cron-parser';
 import type { Clock } from '../../ports/clock.ts';
+import { appendBounded } from './bounded-history.ts';
 import type { Dispatch } from './delivery-loop.ts';
 
 export interface MemoryJob {
@@ -97,7 +98,7 @@ export class MemoryScheduler {
     } catch {
       status = 0;
     }
-    this.fired.push({ job: job.name, scheduleTime: scheduleTime.toISOString(), status });
+    appendBounded(this.fired, { job: job.name, scheduleTime: scheduleTime.toISOString(), status });
     return status;
   }
 }

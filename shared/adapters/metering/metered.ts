@@ -116,6 +116,10 @@ export const ORDER_STORE_RULES: Readonly<Record<string, Rule>> = {
       return { firestoreReads: kind === 'existing' ? 2 : 1 };
     },
   }),
+  // get(idempotency key); when it names an order, get the order too
+  findByIdempotencyKey: fromResult((r) => ({
+    firestoreReads: (r as { kind: string } | null)?.kind === 'existing' ? 2 : 1,
+  })),
   get: fixed({ firestoreReads: 1 }),
   findByGatewayOrderId: fixed({ firestoreReads: 1 }),
   // tx.get(order); when the change returns something: set the order and one outbox doc per event

@@ -14,6 +14,8 @@ export interface PushSubscriptionSpec {
   readonly oidcServiceAccount?: string;
   /** The token's audience; defaults (in Pub/Sub) to the push endpoint URL. */
   readonly audience?: string;
+  /** A subscription filter (on attributes): what it does not match is acknowledged by Pub/Sub, never pushed. */
+  readonly filter?: string;
 }
 
 export interface PubSubTopology {
@@ -79,6 +81,7 @@ export async function ensurePubSubTopology(pubsub: PubSub, topology: PubSubTopol
     const options: CreateSubscriptionOptions = {
       pushConfig,
       ...(spec.ackDeadlineSeconds !== undefined ? { ackDeadlineSeconds: spec.ackDeadlineSeconds } : {}),
+      ...(spec.filter ? { filter: spec.filter } : {}),
       ...(spec.deadLetterTopic && !topology.omitDeadLetterPolicy
         ? {
             deadLetterPolicy: {
