@@ -14,7 +14,7 @@ const { values } = parseArgs({
     seeds: { type: 'string', default: '100' },
     from: { type: 'string', default: '1' },
     seed: { type: 'string' },
-    steps: { type: 'string', default: '60' },
+    steps: { type: 'string', default: '50' },
     workers: { type: 'string', default: String(availableParallelism()) },
     verbose: { type: 'boolean', default: false },
   },
