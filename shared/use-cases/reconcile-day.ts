@@ -11,6 +11,7 @@ import {
   emptyCounts,
   type Finding,
   type ReconciliationCounts,
+  reconciliationSummary,
   withResult,
 } from '../domain/reconciliation.ts';
 import { applyRefundStatus } from '../domain/refund.ts';
@@ -34,6 +35,7 @@ export type ReconcileDeps = Pick<
   | 'settings'
   | 'reconciliations'
   | 'reconciliation'
+  | 'channels'
 >;
 
 /** Razorpay's largest list page. */
@@ -48,7 +50,7 @@ const ORDER_PAGE = 200;
  *  2. compares the gateway's payments of the day with our orders, our succeeded orders with the gateway's captures,
  *     and the gateway's refunds with ours, classifies every difference (shared/domain/reconciliation.ts) and takes the
  *     clear actions through the normal, idempotent flows;
- *  3. reads the day's settlement report, stores the report and tells finance.
+ *  3. reads the day's settlement report, stores the report and tells finance through the notification channels.
  * Safe to repeat: a completed run is returned as it is; a killed or failed one runs again from the start (its actions
  * change nothing the second time, its differences are stored by key, its counts are recounted). The day is held by a
  * lease, so a second run of the same day waits (the task is retried) instead of running alongside.
@@ -59,7 +61,12 @@ export async function reconcileRun(runId: string, deps: ReconcileDeps): Promise<
     deps.logger.log('WARNING', 'reconciliation task for an unknown run', { runId });
     return null;
   }
-  if (stored.status === 'completed') return stored;
+  if (stored.status === 'completed') {
+    // told again: the run may have completed just before a crash kept finance from being told; each channel is
+    // idempotent per run (the app webhook's delivery task is named after it)
+    await notifyFinance(stored, deps);
+    return stored;
+  }
   const lease = await renewLease(stored, deps);
   if (!lease) throw new Error(`${stored.day} is held by another reconciliation; retried later`);
   const log = deps.logger.child({ runId, day: stored.day });
@@ -74,17 +81,16 @@ export async function reconcileRun(runId: string, deps: ReconcileDeps): Promise<
     progress: { phase: 'settling', orders: 0 },
     error: null,
   }));
+  let done: ReconciliationRun | null;
   try {
     const counts = await reconcile(stored, { ...deps, logger: log });
-    const done = await deps.reconciliations.update(runId, (r) => ({
+    done = await deps.reconciliations.update(runId, (r) => ({
       ...r,
       status: 'completed',
       finishedAt: deps.clock.now().toISOString(),
       counts,
       progress: { phase: 'done', orders: counts.orders },
     }));
-    notifyFinance(done!, deps);
-    return done;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     log.log('ERROR', 'reconciliation failed; the task is retried and runs it again', { error: message });
@@ -98,6 +104,9 @@ export async function reconcileRun(runId: string, deps: ReconcileDeps): Promise<
   } finally {
     await deps.reconciliations.releaseLease(stored.day, runId);
   }
+  // outside the run's try: a channel that fails leaves the run completed, and the retried task tells finance again
+  if (done) await notifyFinance(done, deps);
+  return done;
 }
 
 function renewLease(run: ReconciliationRun, deps: ReconcileDeps): Promise<boolean> {
@@ -361,19 +370,8 @@ function rateGate(perSecond: number): () => Promise<void> {
   };
 }
 
-/** The run's summary for finance, through the log channel (one structured line, WARNING when a person is needed). */
-function notifyFinance(run: ReconciliationRun, deps: ReconcileDeps): void {
-  const needsPerson = run.counts.results['needs-person'] + run.counts.results.refused;
-  deps.logger.log(needsPerson > 0 ? 'WARNING' : 'INFO', 'reconciliation summary', {
-    channel: 'log',
-    audience: 'finance',
-    runId: run.id,
-    day: run.day,
-    orders: run.counts.orders,
-    settled: run.counts.settled,
-    stillOpen: run.counts.stillOpen,
-    differences: run.counts.differences,
-    results: run.counts.results,
-    needsPerson,
-  });
+/** The run's summary for finance, through every notification channel (the log; the app webhook when configured). */
+async function notifyFinance(run: ReconciliationRun, deps: ReconcileDeps): Promise<void> {
+  const summary = reconciliationSummary(run, deps.clock.now());
+  for (const channel of deps.channels) await channel.send(summary);
 }
