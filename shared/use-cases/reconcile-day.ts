@@ -15,7 +15,7 @@ import {
   withResult,
 } from '../domain/reconciliation.ts';
 import { applyRefundStatus } from '../domain/refund.ts';
-import type { GatewayRefundRecord } from '../ports/payment-gateway.ts';
+import type { GatewayPaymentRecord, GatewayRefundRecord } from '../ports/payment-gateway.ts';
 import type { ReconciliationPhase, ReconciliationRun } from '../ports/reconciliation-store.ts';
 import { applyGatewayStatus } from './apply-gateway-status.ts';
 import { checkPaymentStatus } from './check-payment-status.ts';
@@ -197,24 +197,31 @@ async function reconcile(run: ReconciliationRun, deps: ReconcileDeps): Promise<R
   for (let skip = 0; ; skip += GATEWAY_PAGE) {
     await gate();
     const page = await deps.gateway.listPayments({ from, to: windowTo, count: GATEWAY_PAGE, skip });
-    const byGatewayOrder = new Map<string, Order | null>();
-    const found: Difference[] = [];
+    // one lookup per gateway order, many at once: a day's payments are looked up in parallel, a gateway order's own
+    // payments one after another against the order as read once (as a sequential pass would see them)
+    const byGatewayOrder = new Map<string, GatewayPaymentRecord[]>();
     for (const payment of page) {
       if (payment.status === 'captured') captured.add(payment.paymentId);
-      const gatewayOrderId = payment.gatewayOrderId;
-      if (gatewayOrderId && !byGatewayOrder.has(gatewayOrderId)) {
-        byGatewayOrder.set(gatewayOrderId, await deps.orders.findByGatewayOrderId(gatewayOrderId));
-      }
-      const order = gatewayOrderId ? (byGatewayOrder.get(gatewayOrderId) ?? null) : null;
-      // a payment of another day's order is that day's business
-      if (order && !inDay(order)) continue;
-      if (order === null && !(payment.createdAt >= from && payment.createdAt < to)) continue;
-      gatewayPayments += 1;
-      if (order) paymentOrders.set(payment.paymentId, order.id);
-      const f = classifyPayment(order, payment);
-      if (f) found.push(await act(f, payment, deps));
+      const group = payment.gatewayOrderId ?? `payment:${payment.paymentId}`;
+      byGatewayOrder.set(group, [...(byGatewayOrder.get(group) ?? []), payment]);
     }
+    const found: Difference[] = [];
+    await forEachBounded([...byGatewayOrder.values()], deps.reconciliation.concurrency, async (payments) => {
+      const gatewayOrderId = payments[0]!.gatewayOrderId;
+      const order = gatewayOrderId ? await deps.orders.findByGatewayOrderId(gatewayOrderId) : null;
+      for (const payment of payments) {
+        // a payment of another day's order is that day's business
+        if (order && !inDay(order)) continue;
+        if (order === null && !(payment.createdAt >= from && payment.createdAt < to)) continue;
+        gatewayPayments += 1;
+        if (order) paymentOrders.set(payment.paymentId, order.id);
+        const f = classifyPayment(order, payment);
+        if (f) found.push(await act(f, payment, deps));
+      }
+    });
     await record(found);
+    // a long phase keeps the day: the lease is renewed every page, as in the first phase
+    await progress('payments');
     if (page.length < GATEWAY_PAGE) break;
   }
   counts = { ...counts, gatewayPayments };
@@ -253,6 +260,7 @@ async function reconcile(run: ReconciliationRun, deps: ReconcileDeps): Promise<R
       if (f) found.push(await actOnRefund(f, refund, deps));
     }
     await record(found);
+    await progress('refunds');
     if (page.length < GATEWAY_PAGE) break;
   }
   counts = { ...counts, gatewayRefunds };
