@@ -38,6 +38,8 @@ export interface TopologyOptions {
   readonly logger?: Logger;
   /** Sandbox refunds settle by themselves after this long (null: only by control). */
   readonly refundAutoSettleMs?: number | null;
+  /** Node flags for some services' processes (benches: `{ reconciler: ['--trace-gc'] }`). */
+  readonly nodeArgs?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface Topology {
@@ -208,6 +210,7 @@ export async function startLocalTopology(options: TopologyOptions): Promise<Topo
           name: service.name,
           port,
           logger,
+          nodeArgs: options.nodeArgs?.[service.name] ?? [],
           env: {
             ...common,
             PUSH_OIDC_AUDIENCE: url(port),
