@@ -104,3 +104,28 @@ test('reconciler: a run that breaks halfway answers 503 and, run again, complete
   t.is(done?.counts.differences['captured-not-succeeded'], 1, 'the difference the first attempt found, once');
   t.is((await store.get(order.id))?.version, settled?.version, 'the order was not changed again');
 });
+
+test('reconciler: a page of status checks that outlives the lease keeps the day; a redelivered task cannot take it meanwhile', async (t) => {
+  const s = await serviceDeps();
+  const { deps, store, clock, gateway, pushToken } = s;
+  // one check at a time, each taking half the lease: the page lasts longer than the lease
+  const app = createApp({ ...deps, reconciliation: { ...deps.reconciliation, concurrency: 1 } });
+  for (let i = 0; i < 3; i++) await seedOrder(store, clock);
+  const [run] = await startReconciliations({ days: ['2026-03-01'], trigger: 'manual', requestedBy: 'k' }, deps);
+  const fetchPaymentState = gateway.fetchPaymentState.bind(gateway);
+  const competitor: boolean[] = [];
+  let calls = 0;
+  gateway.fetchPaymentState = async () => {
+    clock.advance((deps.reconciliation.leaseSeconds * 1000) / 2);
+    if (++calls === 3) {
+      const now = clock.now();
+      const lease = await deps.reconciliations.acquireLease('2026-03-01', 'rec_other', now, new Date(+now + 300_000));
+      competitor.push(lease.acquired);
+    }
+    return fetchPaymentState();
+  };
+  const res = await app.request('/tasks/reconcile', post({ runId: run!.id }, await pushToken()));
+  t.is(res.status, 200);
+  t.deepEqual(competitor, [false], 'the day was still held when the third check began, a lease and a half in');
+  t.like(await deps.reconciliations.get(run!.id), { status: 'completed', attempts: 1, counts: { orders: 3 } });
+});

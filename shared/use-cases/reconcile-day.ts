@@ -122,7 +122,17 @@ async function reconcile(run: ReconciliationRun, deps: ReconcileDeps): Promise<R
   const inDay = (order: Order) => order.createdAt >= dayFrom && order.createdAt < dayTo;
   const gate = rateGate(deps.reconciliation.gatewayRequestsPerSecond);
   let counts = emptyCounts();
+  // renewed whenever a third of the lease has passed, checked after every order: a page that outlives the lease (a
+  // slow gateway, a busy database) must not let a redelivered task take the day and run alongside
+  let renewedAt = deps.clock.now().getTime();
+  const keepLease = async () => {
+    const now = deps.clock.now().getTime();
+    if (now - renewedAt < (deps.reconciliation.leaseSeconds * 1000) / 3) return;
+    renewedAt = now;
+    if (!(await renewLease(run, deps))) throw new Error('lost the lease of the day to another run');
+  };
   const progress = async (phase: ReconciliationPhase) => {
+    renewedAt = deps.clock.now().getTime();
     if (!(await renewLease(run, deps))) throw new Error('lost the lease of the day to another run');
     const orders = counts.orders;
     await deps.reconciliations.update(run.id, (r) => ({ ...r, progress: { phase, orders } }));
@@ -141,6 +151,7 @@ async function reconcile(run: ReconciliationRun, deps: ReconcileDeps): Promise<R
       if (!needsStatusCheck(before, deps.clock.now(), deps.settings.paymentMaxAgeSeconds)) return;
       await gate();
       const result = await checkPaymentStatus({ orderId: before.id, check: 0, chain: false }, deps);
+      await keepLease();
       if (result.outcome === 'unknown-order') return;
       const after = result.order;
       if (after.status !== before.status && isTerminal(after.status)) {
@@ -218,6 +229,7 @@ async function reconcile(run: ReconciliationRun, deps: ReconcileDeps): Promise<R
         const f = classifyPayment(order, payment);
         if (f) found.push(await act(f, payment, deps));
       }
+      await keepLease();
     });
     await record(found);
     // a long phase keeps the day: the lease is renewed every page, as in the first phase
