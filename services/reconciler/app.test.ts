@@ -129,3 +129,20 @@ test('reconciler: a page of status checks that outlives the lease keeps the day;
   t.deepEqual(competitor, [false], 'the day was still held when the third check began, a lease and a half in');
   t.like(await deps.reconciliations.get(run!.id), { status: 'completed', attempts: 1, counts: { orders: 3 } });
 });
+
+test('reconciler: its task redelivered while the run still goes (past the dispatch deadline) → 503, the run goes on alone', async (t) => {
+  const { app, deps, store, clock, gateway, pushToken } = await setup();
+  await seedOrder(store, clock);
+  const [run] = await startReconciliations({ days: ['2026-03-01'], trigger: 'manual', requestedBy: 'k' }, deps);
+  const fetchPaymentState = gateway.fetchPaymentState.bind(gateway);
+  const redelivered: number[] = [];
+  gateway.fetchPaymentState = async () => {
+    const again = await app.request('/tasks/reconcile', post({ runId: run!.id }, await pushToken()));
+    redelivered.push(again.status);
+    return fetchPaymentState();
+  };
+  const first = await app.request('/tasks/reconcile', post({ runId: run!.id }, await pushToken()));
+  t.is(first.status, 200);
+  t.deepEqual(redelivered, [503], 'the redelivery waits: the first attempt holds the day');
+  t.like(await deps.reconciliations.get(run!.id), { status: 'completed', attempts: 1, counts: { orders: 1 } });
+});

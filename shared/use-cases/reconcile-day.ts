@@ -31,6 +31,7 @@ export type ReconcileDeps = Pick<
   | 'tasks'
   | 'gateway'
   | 'clock'
+  | 'ids'
   | 'logger'
   | 'settings'
   | 'reconciliations'
@@ -67,8 +68,13 @@ export async function reconcileRun(runId: string, deps: ReconcileDeps): Promise<
     await notifyFinance(stored, deps);
     return stored;
   }
-  const lease = await renewLease(stored, deps);
-  if (!lease) throw new Error(`${stored.day} is held by another reconciliation; retried later`);
+  // the day is held per attempt, not per run: a task redelivered while its first attempt still runs (a run longer
+  // than the queue's dispatch deadline) must wait for it, not run the same run alongside
+  const holder = `${runId}#${deps.ids.next('att')}`;
+  if (!(await takeDay(stored, holder, deps))) {
+    throw new Error(`${stored.day} is held by another reconciliation or attempt; retried later`);
+  }
+  const leased = { day: stored.day, holder };
   const log = deps.logger.child({ runId, day: stored.day });
   const startedAt = deps.clock.now().toISOString();
   await deps.reconciliations.update(runId, (r) => ({
@@ -83,7 +89,7 @@ export async function reconcileRun(runId: string, deps: ReconcileDeps): Promise<
   }));
   let done: ReconciliationRun | null;
   try {
-    const counts = await reconcile(stored, { ...deps, logger: log });
+    const counts = await reconcile(stored, leased, { ...deps, logger: log });
     done = await deps.reconciliations.update(runId, (r) => ({
       ...r,
       status: 'completed',
@@ -102,20 +108,40 @@ export async function reconcileRun(runId: string, deps: ReconcileDeps): Promise<
     }));
     throw error;
   } finally {
-    await deps.reconciliations.releaseLease(stored.day, runId);
+    await deps.reconciliations.releaseLease(stored.day, holder);
   }
   // outside the run's try: a channel that fails leaves the run completed, and the retried task tells finance again
   if (done) await notifyFinance(done, deps);
   return done;
 }
 
-function renewLease(run: ReconciliationRun, deps: ReconcileDeps): Promise<boolean> {
-  const now = deps.clock.now();
-  const expires = new Date(now.getTime() + deps.reconciliation.leaseSeconds * 1000);
-  return deps.reconciliations.acquireLease(run.day, run.id, now, expires).then((l) => l.acquired);
+/** Who holds a day: one attempt of one run. */
+interface Leased {
+  readonly day: string;
+  readonly holder: string;
 }
 
-async function reconcile(run: ReconciliationRun, deps: ReconcileDeps): Promise<ReconciliationCounts> {
+function renewLease(lease: Leased, deps: ReconcileDeps): Promise<boolean> {
+  const now = deps.clock.now();
+  const expires = new Date(now.getTime() + deps.reconciliation.leaseSeconds * 1000);
+  return deps.reconciliations.acquireLease(lease.day, lease.holder, now, expires).then((l) => l.acquired);
+}
+
+/**
+ * Takes the day for this attempt: free or expired, or held by the run itself since it was started (queued), which
+ * hands it on. Two attempts racing for that hand-over: only one takes it, the other finds the day held.
+ */
+async function takeDay(run: ReconciliationRun, holder: string, deps: ReconcileDeps): Promise<boolean> {
+  const now = deps.clock.now();
+  const expires = new Date(now.getTime() + deps.reconciliation.leaseSeconds * 1000);
+  const first = await deps.reconciliations.acquireLease(run.day, holder, now, expires);
+  if (first.acquired) return true;
+  if (first.heldBy !== run.id) return false;
+  await deps.reconciliations.releaseLease(run.day, run.id);
+  return (await deps.reconciliations.acquireLease(run.day, holder, now, expires)).acquired;
+}
+
+async function reconcile(run: ReconciliationRun, lease: Leased, deps: ReconcileDeps): Promise<ReconciliationCounts> {
   const { from, to } = dayBounds(run.day, run.timeZone);
   const dayFrom = from.toISOString();
   const dayTo = to.toISOString();
@@ -129,11 +155,11 @@ async function reconcile(run: ReconciliationRun, deps: ReconcileDeps): Promise<R
     const now = deps.clock.now().getTime();
     if (now - renewedAt < (deps.reconciliation.leaseSeconds * 1000) / 3) return;
     renewedAt = now;
-    if (!(await renewLease(run, deps))) throw new Error('lost the lease of the day to another run');
+    if (!(await renewLease(lease, deps))) throw new Error('lost the lease of the day to another run or attempt');
   };
   const progress = async (phase: ReconciliationPhase) => {
     renewedAt = deps.clock.now().getTime();
-    if (!(await renewLease(run, deps))) throw new Error('lost the lease of the day to another run');
+    if (!(await renewLease(lease, deps))) throw new Error('lost the lease of the day to another run or attempt');
     const orders = counts.orders;
     await deps.reconciliations.update(run.id, (r) => ({ ...r, progress: { phase, orders } }));
   };
