@@ -26,6 +26,8 @@ export function serviceProcess(options: {
   readonly port: number;
   readonly env: Readonly<Record<string, string>>;
   readonly logger: Logger;
+  /** Node flags before the entry point (benches: `--trace-gc`); none by default. */
+  readonly nodeArgs?: readonly string[];
 }): ServiceProcess {
   const url = `http://127.0.0.1:${options.port}`;
   let child: ChildProcess | null = null;
@@ -53,7 +55,7 @@ export function serviceProcess(options: {
     },
     async start() {
       if (child && child.exitCode === null && child.signalCode === null) return;
-      const p = spawn(process.execPath, ['--import', 'tsx', ENTRY], {
+      const p = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', ENTRY], {
         cwd: ROOT,
         env: { PATH: process.env.PATH ?? '', ...options.env, SERVICE: options.name, PORT: String(options.port) },
         stdio: ['pipe', 'pipe', 'pipe'],

@@ -49,6 +49,8 @@ export interface TopologyOptions {
    * service's gateway or Pub/Sub at a proxy they can hold, to stop it at an exact point of its work.
    */
   readonly serviceEnv?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Node flags for some services' processes (benches: `{ reconciler: ['--trace-gc'] }`). */
+  readonly nodeArgs?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface Topology {
@@ -219,6 +221,7 @@ export async function startLocalTopology(options: TopologyOptions): Promise<Topo
           name: service.name,
           port,
           logger,
+          nodeArgs: options.nodeArgs?.[service.name] ?? [],
           env: {
             ...common,
             PUSH_OIDC_AUDIENCE: url(port),

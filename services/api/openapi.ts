@@ -7,7 +7,13 @@ import {
   REFUND_TRIGGERS,
   TRANSITION_SOURCES,
 } from '../../shared/domain/payment-types.ts';
-import { AppWebhookPayloadSchema, MoneySchema, NotificationSchema, OrderId } from '../../shared/http/schemas.ts';
+import {
+  AppWebhookPayloadSchema,
+  MoneySchema,
+  NotificationSchema,
+  OrderId,
+  ReconciliationWebhookPayloadSchema,
+} from '../../shared/http/schemas.ts';
 import { ReportQuery, RunId, RunsQuery, StartBody } from './reconciliation-routes.ts';
 import {
   AuditQuery,
@@ -132,8 +138,8 @@ const LedgerEntry = v.looseObject({
 const Delivery = v.object({
   id: v.string(),
   notificationId: v.string(),
-  orderId: v.string(),
-  customerId: v.string(),
+  orderId: v.nullable(v.string()),
+  customerId: v.nullable(v.string()),
   channel: v.string(),
   target: v.string(),
   state: v.picklist(['pending', 'delivered']),
@@ -142,6 +148,21 @@ const Delivery = v.object({
   ),
   updatedAt: Iso,
 });
+
+/** An app webhook: signed, retried until acknowledged. */
+function appWebhook(summary: string, payload: v.GenericSchema) {
+  return {
+    post: {
+      summary,
+      description:
+        'Signed: `X-Payments-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">` with ' +
+        'APP_WEBHOOK_SECRET. Retried with backoff until the backend answers 2xx.',
+      parameters: [{ name: 'X-Payments-Signature', in: 'header', required: true, schema: { type: 'string' } }],
+      requestBody: { required: true, content: { 'application/json': { schema: schemaOf(payload) } } },
+      responses: { '2XX': { description: 'Delivered; any other answer is retried.' } },
+    },
+  };
+}
 
 const StreamEvent = v.pipe(
   v.object({
@@ -576,25 +597,20 @@ export function openApiDocument(): Record<string, unknown> {
       { name: 'Reference' },
     ],
     paths,
-    webhooks: Object.fromEntries(
-      NOTIFICATION_STEPS.map((step) => [
+    webhooks: Object.fromEntries([
+      ...NOTIFICATION_STEPS.map((step) => [
         `notification.${step}`,
-        {
-          post: {
-            summary: `notification.${step}, posted to APP_WEBHOOK_URL`,
-            description:
-              'Signed: `X-Payments-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">` with ' +
-              'APP_WEBHOOK_SECRET. Retried with backoff until the backend answers 2xx.',
-            parameters: [{ name: 'X-Payments-Signature', in: 'header', required: true, schema: { type: 'string' } }],
-            requestBody: {
-              required: true,
-              content: { 'application/json': { schema: schemaOf(AppWebhookPayloadSchema) } },
-            },
-            responses: { '2XX': { description: 'Delivered; any other answer is retried.' } },
-          },
-        },
+        appWebhook(`notification.${step}, posted to APP_WEBHOOK_URL`, AppWebhookPayloadSchema),
       ]),
-    ),
+      [
+        'reconciliation.completed',
+        appWebhook(
+          "reconciliation.completed: a run's summary for finance (counts, differences needing a person, the " +
+            "report's path), posted to APP_WEBHOOK_URL once per run",
+          ReconciliationWebhookPayloadSchema,
+        ),
+      ],
+    ]),
     components: {
       schemas: { Problem: schemaOf(Problem) },
       securitySchemes: {

@@ -1,8 +1,8 @@
-import type { Notification } from '../../shared/domain/notification.ts';
+import type { Notice } from '../../shared/domain/notification.ts';
 import { pushAuth, type TokenVerifier } from '../../shared/http/auth.ts';
 import { readPaymentEvent } from '../../shared/http/pubsub-push.ts';
 import { PUSH_ROUTES, TASK_ROUTES } from '../../shared/http/routes.ts';
-import { NotificationSchema } from '../../shared/http/schemas.ts';
+import { NoticeSchema } from '../../shared/http/schemas.ts';
 import { createServiceApp } from '../../shared/http/service-app.ts';
 import { parseJsonBody } from '../../shared/http/validate.ts';
 import type { Logger } from '../../shared/ports/logger.ts';
@@ -21,7 +21,8 @@ export type NotifierDeps = Pick<
 
 /**
  * Pub/Sub push subscriber for payment events: each becomes one notification in the customer's feed and goes out on
- * every channel. Also the target of the delivery tasks that post signed webhooks to the app's backend. Answers 204,
+ * every channel. Also the target of the delivery tasks that post signed webhooks to the app's backend: customer
+ * notifications, and the reconciler's run summaries for finance. Answers 204,
  * not 202, to pushes: the Pub/Sub emulator counts 202 as a nack.
  */
 export function createApp(deps: NotifierDeps) {
@@ -36,8 +37,8 @@ export function createApp(deps: NotifierDeps) {
   });
 
   app.post(TASK_ROUTES['notification-deliveries'], async (c) => {
-    const notification: Notification = await parseJsonBody(c, NotificationSchema);
-    const delivery = await deliverNotification(notification, { ...deps, logger: c.get('logger') });
+    const notice: Notice = await parseJsonBody(c, NoticeSchema);
+    const delivery = await deliverNotification(notice, { ...deps, logger: c.get('logger') });
     return c.json({ state: delivery.state, attempts: delivery.attempts.length });
   });
 

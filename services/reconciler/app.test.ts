@@ -128,3 +128,46 @@ test('reconciler: a run killed halfway through settling reports, run again, ever
   );
   t.is(reads, 4, 'the order the first attempt settled is not checked again');
 });
+
+test('reconciler: a page of status checks that outlives the lease keeps the day; a redelivered task cannot take it meanwhile', async (t) => {
+  const s = await serviceDeps();
+  const { deps, clock, gateway, pushToken } = s;
+  // one check at a time, each taking half the lease: the page lasts longer than the lease
+  const app = createApp({ ...deps, reconciliation: { ...deps.reconciliation, concurrency: 1 } });
+  for (let i = 0; i < 3; i++) await seedOrder(s);
+  const [run] = await startReconciliations({ days: ['2026-03-01'], trigger: 'manual', requestedBy: 'k' }, deps);
+  const fetchPaymentState = gateway.fetchPaymentState.bind(gateway);
+  const competitor: boolean[] = [];
+  let calls = 0;
+  gateway.fetchPaymentState = async (gatewayOrderId) => {
+    clock.advance((deps.reconciliation.leaseSeconds * 1000) / 2);
+    if (++calls === 3) {
+      const now = clock.now();
+      const lease = await deps.reconciliations.acquireLease('2026-03-01', 'rec_other', now, new Date(+now + 300_000));
+      competitor.push(lease.acquired);
+    }
+    return fetchPaymentState(gatewayOrderId);
+  };
+  const res = await app.request('/tasks/reconcile', post({ runId: run!.id }, await pushToken()));
+  t.is(res.status, 200);
+  t.deepEqual(competitor, [false], 'the day was still held when the third check began, a lease and a half in');
+  t.like(await deps.reconciliations.get(run!.id), { status: 'completed', attempts: 1, counts: { orders: 3 } });
+});
+
+test('reconciler: its task redelivered while the run still goes (past the dispatch deadline) → 503, the run goes on alone', async (t) => {
+  const s = await setup();
+  const { app, deps, gateway, pushToken } = s;
+  await seedOrder(s);
+  const [run] = await startReconciliations({ days: ['2026-03-01'], trigger: 'manual', requestedBy: 'k' }, deps);
+  const fetchPaymentState = gateway.fetchPaymentState.bind(gateway);
+  const redelivered: number[] = [];
+  gateway.fetchPaymentState = async (gatewayOrderId) => {
+    const again = await app.request('/tasks/reconcile', post({ runId: run!.id }, await pushToken()));
+    redelivered.push(again.status);
+    return fetchPaymentState(gatewayOrderId);
+  };
+  const first = await app.request('/tasks/reconcile', post({ runId: run!.id }, await pushToken()));
+  t.is(first.status, 200);
+  t.deepEqual(redelivered, [503], 'the redelivery waits: the first attempt holds the day');
+  t.like(await deps.reconciliations.get(run!.id), { status: 'completed', attempts: 1, counts: { orders: 1 } });
+});

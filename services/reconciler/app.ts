@@ -20,6 +20,7 @@ export type ReconcilerDeps = Pick<
   | 'settings'
   | 'reconciliations'
   | 'reconciliation'
+  | 'channels'
 > & {
   readonly logger: Logger;
   /** Verifies the OIDC token Cloud Tasks and Cloud Scheduler attach; null only where the emulators send none. */

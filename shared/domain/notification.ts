@@ -1,5 +1,6 @@
 import type { PaymentEvent, PaymentEventType } from './events.ts';
 import { formatMoney } from './money.ts';
+import type { ReconciliationSummary } from './reconciliation.ts';
 
 /** The steps a customer is told about. One notification per step per order. */
 export const NOTIFICATION_STEPS = [
@@ -29,6 +30,17 @@ export interface Notification {
   readonly message: string;
   readonly eventId: string;
   readonly createdAt: string;
+}
+
+/**
+ * What goes out through the notification channels: a customer's notification, or a reconciliation run's summary for
+ * finance. Both carry an `id` that makes a repeat of the same one recognisable.
+ */
+export type Notice = Notification | ReconciliationSummary;
+
+/** Whether a notice is a reconciliation summary (customer notifications have a `step`, summaries a `type`). */
+export function isReconciliationSummary(notice: Notice): notice is ReconciliationSummary {
+  return 'type' in notice && notice.type === 'reconciliation.completed';
 }
 
 function stepFor(type: PaymentEventType): NotificationStep {

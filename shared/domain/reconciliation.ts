@@ -322,3 +322,49 @@ export function csvRows(differences: readonly Difference[]): string {
     )
     .join('');
 }
+
+/** Differences a person has to look at: those reported for one, and actions the normal flows refused. */
+export function needsPersonCount(counts: ReconciliationCounts): number {
+  return counts.results['needs-person'] + counts.results.refused;
+}
+
+/**
+ * A completed run's summary for finance, sent through the notification channels. Its id is the run's, so however
+ * often a run's completion is told (a redelivered task, a resumed run) a channel can refuse the repeat.
+ */
+export interface ReconciliationSummary {
+  /** `reconciliation:<runId>`. */
+  readonly id: string;
+  readonly type: 'reconciliation.completed';
+  readonly runId: string;
+  readonly day: string;
+  readonly trigger: 'schedule' | 'manual';
+  readonly counts: ReconciliationCounts;
+  readonly needsPerson: number;
+  /** The report's path on the public API (finance role). */
+  readonly report: string;
+  readonly createdAt: string;
+}
+
+/** The summary of a completed run. */
+export function reconciliationSummary(
+  run: {
+    readonly id: string;
+    readonly day: string;
+    readonly trigger: 'schedule' | 'manual';
+    readonly counts: ReconciliationCounts;
+  },
+  now: Date,
+): ReconciliationSummary {
+  return {
+    id: `reconciliation:${run.id}`,
+    type: 'reconciliation.completed',
+    runId: run.id,
+    day: run.day,
+    trigger: run.trigger,
+    counts: run.counts,
+    needsPerson: needsPersonCount(run.counts),
+    report: `/v1/ops/reconciliations/${run.id}`,
+    createdAt: now.toISOString(),
+  };
+}

@@ -3,6 +3,13 @@ import { PAYMENT_EVENT_TYPES } from '../domain/events.ts';
 import { CURRENCIES, MAX_AMOUNT, MIN_AMOUNT } from '../domain/money.ts';
 import { NOTIFICATION_STEPS } from '../domain/notification.ts';
 import { PAYMENT_STATUSES, REFUND_STATUSES, REFUND_TRIGGERS, TRANSITION_SOURCES } from '../domain/payment-types.ts';
+import {
+  ACTION_RESULTS,
+  type ActionResult,
+  DAY_PATTERN,
+  DIFFERENCE_KINDS,
+  type DifferenceKind,
+} from '../domain/reconciliation.ts';
 
 export const OrderId = v.pipe(
   v.string(),
@@ -72,4 +79,41 @@ export const NotificationSchema = v.strictObject({
 export const AppWebhookPayloadSchema = v.strictObject({
   type: v.picklist(NOTIFICATION_STEPS.map((step) => `notification.${step}` as const)),
   notification: NotificationSchema,
+});
+
+const Count = v.pipe(v.number(), v.integer(), v.minValue(0));
+
+/** A completed reconciliation run's summary for finance: the body of its app-webhook delivery task. */
+export const ReconciliationSummarySchema = v.strictObject({
+  id: v.pipe(v.string(), v.regex(/^reconciliation:rec_[A-Za-z0-9_]{1,64}$/, 'not a reconciliation summary id')),
+  type: v.literal('reconciliation.completed'),
+  runId: v.pipe(v.string(), v.regex(/^rec_[A-Za-z0-9_]{1,64}$/, 'not a run id')),
+  day: v.pipe(v.string(), v.regex(DAY_PATTERN, 'not a YYYY-MM-DD day')),
+  trigger: v.picklist(['schedule', 'manual']),
+  counts: v.strictObject({
+    orders: Count,
+    settled: v.strictObject({ succeeded: Count, failed: Count, expired: Count }),
+    stillOpen: Count,
+    gatewayPayments: Count,
+    gatewayRefunds: Count,
+    settlementLines: Count,
+    differences: v.strictObject(
+      Object.fromEntries(DIFFERENCE_KINDS.map((k) => [k, Count])) as Record<DifferenceKind, typeof Count>,
+    ),
+    results: v.strictObject(
+      Object.fromEntries(ACTION_RESULTS.map((k) => [k, Count])) as Record<ActionResult, typeof Count>,
+    ),
+  }),
+  needsPerson: Count,
+  report: v.pipe(v.string(), v.regex(/^\/v1\/ops\/reconciliations\/rec_[A-Za-z0-9_]{1,64}$/)),
+  createdAt: v.pipe(v.string(), v.isoTimestamp()),
+});
+
+/** The body of a `notification-deliveries` task: a customer notification or a reconciliation summary. */
+export const NoticeSchema = v.union([NotificationSchema, ReconciliationSummarySchema]);
+
+/** What the app's backend receives when a reconciliation run completes; signed like every app webhook. */
+export const ReconciliationWebhookPayloadSchema = v.strictObject({
+  type: v.literal('reconciliation.completed'),
+  reconciliation: ReconciliationSummarySchema,
 });

@@ -1,4 +1,4 @@
-/** One outgoing delivery of a notification to a channel, and every attempt at it, for operators to inspect. */
+/** One outgoing delivery of a notice (customer notification or reconciliation summary) to a channel, and every attempt at it, for operators to inspect. */
 export interface DeliveryAttempt {
   readonly at: string;
   /** HTTP status, or null when no response came (network error, timeout). */
@@ -11,8 +11,9 @@ export interface Delivery {
   /** `<notificationId>@<channel>`. */
   readonly id: string;
   readonly notificationId: string;
-  readonly orderId: string;
-  readonly customerId: string;
+  /** The order and customer a customer notification is about; null for a reconciliation summary. */
+  readonly orderId: string | null;
+  readonly customerId: string | null;
   readonly channel: string;
   readonly target: string;
   readonly state: 'pending' | 'delivered';

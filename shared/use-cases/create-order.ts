@@ -25,8 +25,11 @@ export interface CreatedOrder {
   readonly created: boolean;
 }
 
-/** Canonical JSON (sorted keys) so the same request always has the same fingerprint. */
-function fingerprint(input: CreateOrderInput): string {
+/**
+ * The request's fingerprint for its Idempotency-Key: a digest of canonical JSON (sorted keys), so the same request
+ * always has the same one.
+ */
+export function fingerprint(input: CreateOrderInput): string {
   const canonical = JSON.stringify({
     amount: input.amount.amount,
     currency: input.amount.currency,

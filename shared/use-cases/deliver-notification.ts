@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { AppError } from '../domain/errors.ts';
-import type { Notification } from '../domain/notification.ts';
+import { isReconciliationSummary, type Notice } from '../domain/notification.ts';
 import type { Delivery } from '../ports/delivery-store.ts';
 import type { Page } from '../ports/order-store.ts';
 import type { Deps } from './deps.ts';
@@ -17,11 +17,22 @@ export function signWebhook(secret: string, body: string, at: Date): string {
 }
 
 /**
- * The delivery task's work: post the notification to the app's backend, signed, and record the attempt for
- * operators. A non-2xx or no answer throws, so the queue retries with backoff until the app acknowledges it.
+ * What the app's backend receives for a notice: `notification.<step>` with the customer's notification, or
+ * `reconciliation.completed` with a run's summary for finance (shared/http/schemas.ts, AppWebhookPayloadSchema).
+ */
+export function webhookBody(notice: Notice): string {
+  return isReconciliationSummary(notice)
+    ? JSON.stringify({ type: notice.type, reconciliation: notice })
+    : JSON.stringify({ type: `notification.${notice.step}`, notification: notice });
+}
+
+/**
+ * The delivery task's work: post the notice to the app's backend, signed, and record the attempt for operators. A
+ * non-2xx or no answer throws, so the queue retries with backoff until the app acknowledges it; a delivery already
+ * acknowledged is not posted again, so a redelivered task changes nothing.
  */
 export async function deliverNotification(
-  notification: Notification,
+  notification: Notice,
   deps: Pick<Deps, 'webhooks' | 'deliveries' | 'clock' | 'logger' | 'settings'>,
 ): Promise<Delivery> {
   const target = deps.settings.appWebhook;
@@ -29,7 +40,7 @@ export async function deliverNotification(
   const deliveryId = `${notification.id}@${CHANNEL}`;
   const existing = await deps.deliveries.get(deliveryId);
   if (existing?.state === 'delivered') return existing;
-  const body = JSON.stringify({ type: `notification.${notification.step}`, notification });
+  const body = webhookBody(notification);
   const at = deps.clock.now();
   let status: number | null = null;
   let error: string | null = null;
@@ -46,8 +57,9 @@ export async function deliverNotification(
     {
       id: deliveryId,
       notificationId: notification.id,
-      orderId: notification.orderId,
-      customerId: notification.customerId,
+      // a reconciliation summary is finance's, of no one order or customer
+      orderId: isReconciliationSummary(notification) ? null : notification.orderId,
+      customerId: isReconciliationSummary(notification) ? null : notification.customerId,
       channel: CHANNEL,
       target: new URL(target.url).origin,
     },

@@ -11,10 +11,11 @@ import {
   emptyCounts,
   type Finding,
   type ReconciliationCounts,
+  reconciliationSummary,
   withResult,
 } from '../domain/reconciliation.ts';
 import { applyRefundStatus } from '../domain/refund.ts';
-import type { GatewayRefundRecord } from '../ports/payment-gateway.ts';
+import type { GatewayPaymentRecord, GatewayRefundRecord } from '../ports/payment-gateway.ts';
 import type { ReconciliationPhase, ReconciliationRun } from '../ports/reconciliation-store.ts';
 import { applyGatewayStatus } from './apply-gateway-status.ts';
 import { checkPaymentStatus } from './check-payment-status.ts';
@@ -30,10 +31,12 @@ export type ReconcileDeps = Pick<
   | 'tasks'
   | 'gateway'
   | 'clock'
+  | 'ids'
   | 'logger'
   | 'settings'
   | 'reconciliations'
   | 'reconciliation'
+  | 'channels'
 >;
 
 /** Razorpay's largest list page. */
@@ -48,7 +51,7 @@ const ORDER_PAGE = 200;
  *  2. compares the gateway's payments of the day with our orders, our succeeded orders with the gateway's captures,
  *     and the gateway's refunds with ours, classifies every difference (shared/domain/reconciliation.ts) and takes the
  *     clear actions through the normal, idempotent flows;
- *  3. reads the day's settlement report, stores the report and tells finance.
+ *  3. reads the day's settlement report, stores the report and tells finance through the notification channels.
  * Safe to repeat: a completed run is returned as it is; a killed or failed one runs again from the start (its actions
  * change nothing the second time, its differences are stored by key, its counts are recounted). The day is held by a
  * lease, so a second run of the same day waits (the task is retried) instead of running alongside.
@@ -59,9 +62,19 @@ export async function reconcileRun(runId: string, deps: ReconcileDeps): Promise<
     deps.logger.log('WARNING', 'reconciliation task for an unknown run', { runId });
     return null;
   }
-  if (stored.status === 'completed') return stored;
-  const lease = await renewLease(stored, deps);
-  if (!lease) throw new Error(`${stored.day} is held by another reconciliation; retried later`);
+  if (stored.status === 'completed') {
+    // told again: the run may have completed just before a crash kept finance from being told; each channel is
+    // idempotent per run (the app webhook's delivery task is named after it)
+    await notifyFinance(stored, deps);
+    return stored;
+  }
+  // the day is held per attempt, not per run: a task redelivered while its first attempt still runs (a run longer
+  // than the queue's dispatch deadline) must wait for it, not run the same run alongside
+  const holder = `${runId}#${deps.ids.next('att')}`;
+  if (!(await takeDay(stored, holder, deps))) {
+    throw new Error(`${stored.day} is held by another reconciliation or attempt; retried later`);
+  }
+  const leased = { day: stored.day, holder };
   const log = deps.logger.child({ runId, day: stored.day });
   const startedAt = deps.clock.now().toISOString();
   await deps.reconciliations.update(runId, (r) => ({
@@ -74,18 +87,17 @@ export async function reconcileRun(runId: string, deps: ReconcileDeps): Promise<
     progress: { phase: 'settling', orders: 0 },
     error: null,
   }));
+  let done: ReconciliationRun | null;
   try {
     // an earlier attempt of this run started then: what it did before dying is found from there on
-    const counts = await reconcile(stored, stored.startedAt, { ...deps, logger: log });
-    const done = await deps.reconciliations.update(runId, (r) => ({
+    const counts = await reconcile(stored, stored.startedAt, leased, { ...deps, logger: log });
+    done = await deps.reconciliations.update(runId, (r) => ({
       ...r,
       status: 'completed',
       finishedAt: deps.clock.now().toISOString(),
       counts,
       progress: { phase: 'done', orders: counts.orders },
     }));
-    notifyFinance(done!, deps);
-    return done;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     log.log('ERROR', 'reconciliation failed; the task is retried and runs it again', { error: message });
@@ -97,14 +109,37 @@ export async function reconcileRun(runId: string, deps: ReconcileDeps): Promise<
     }));
     throw error;
   } finally {
-    await deps.reconciliations.releaseLease(stored.day, runId);
+    await deps.reconciliations.releaseLease(stored.day, holder);
   }
+  // outside the run's try: a channel that fails leaves the run completed, and the retried task tells finance again
+  if (done) await notifyFinance(done, deps);
+  return done;
 }
 
-function renewLease(run: ReconciliationRun, deps: ReconcileDeps): Promise<boolean> {
+/** Who holds a day: one attempt of one run. */
+interface Leased {
+  readonly day: string;
+  readonly holder: string;
+}
+
+function renewLease(lease: Leased, deps: ReconcileDeps): Promise<boolean> {
   const now = deps.clock.now();
   const expires = new Date(now.getTime() + deps.reconciliation.leaseSeconds * 1000);
-  return deps.reconciliations.acquireLease(run.day, run.id, now, expires).then((l) => l.acquired);
+  return deps.reconciliations.acquireLease(lease.day, lease.holder, now, expires).then((l) => l.acquired);
+}
+
+/**
+ * Takes the day for this attempt: free or expired, or held by the run itself since it was started (queued), which
+ * hands it on. Two attempts racing for that hand-over: only one takes it, the other finds the day held.
+ */
+async function takeDay(run: ReconciliationRun, holder: string, deps: ReconcileDeps): Promise<boolean> {
+  const now = deps.clock.now();
+  const expires = new Date(now.getTime() + deps.reconciliation.leaseSeconds * 1000);
+  const first = await deps.reconciliations.acquireLease(run.day, holder, now, expires);
+  if (first.acquired) return true;
+  if (first.heldBy !== run.id) return false;
+  await deps.reconciliations.releaseLease(run.day, run.id);
+  return (await deps.reconciliations.acquireLease(run.day, holder, now, expires)).acquired;
 }
 
 /**
@@ -129,6 +164,7 @@ function capturedByRun(order: Order, paymentId: string, since: string | null): b
 async function reconcile(
   run: ReconciliationRun,
   since: string | null,
+  lease: Leased,
   deps: ReconcileDeps,
 ): Promise<ReconciliationCounts> {
   const { from, to } = dayBounds(run.day, run.timeZone);
@@ -137,8 +173,18 @@ async function reconcile(
   const inDay = (order: Order) => order.createdAt >= dayFrom && order.createdAt < dayTo;
   const gate = rateGate(deps.reconciliation.gatewayRequestsPerSecond);
   let counts = emptyCounts();
+  // renewed whenever a third of the lease has passed, checked after every order: a page that outlives the lease (a
+  // slow gateway, a busy database) must not let a redelivered task take the day and run alongside
+  let renewedAt = deps.clock.now().getTime();
+  const keepLease = async () => {
+    const now = deps.clock.now().getTime();
+    if (now - renewedAt < (deps.reconciliation.leaseSeconds * 1000) / 3) return;
+    renewedAt = now;
+    if (!(await renewLease(lease, deps))) throw new Error('lost the lease of the day to another run or attempt');
+  };
   const progress = async (phase: ReconciliationPhase) => {
-    if (!(await renewLease(run, deps))) throw new Error('lost the lease of the day to another run');
+    renewedAt = deps.clock.now().getTime();
+    if (!(await renewLease(lease, deps))) throw new Error('lost the lease of the day to another run or attempt');
     const orders = counts.orders;
     await deps.reconciliations.update(run.id, (r) => ({ ...r, progress: { phase, orders } }));
   };
@@ -158,6 +204,7 @@ async function reconcile(
       if (needsStatusCheck(before, deps.clock.now(), deps.settings.paymentMaxAgeSeconds)) {
         await gate();
         const result = await checkPaymentStatus({ orderId: before.id, check: 0, chain: false }, deps, 'reconcile');
+        await keepLease();
         if (result.outcome === 'unknown-order') return;
         after = result.order;
       } else if (was === before.status) return;
@@ -217,24 +264,32 @@ async function reconcile(
   for (let skip = 0; ; skip += GATEWAY_PAGE) {
     await gate();
     const page = await deps.gateway.listPayments({ from, to: windowTo, count: GATEWAY_PAGE, skip });
-    const byGatewayOrder = new Map<string, Order | null>();
-    const found: Difference[] = [];
+    // one lookup per gateway order, many at once: a day's payments are looked up in parallel, a gateway order's own
+    // payments one after another against the order as read once (as a sequential pass would see them)
+    const byGatewayOrder = new Map<string, GatewayPaymentRecord[]>();
     for (const payment of page) {
       if (payment.status === 'captured') captured.add(payment.paymentId);
-      const gatewayOrderId = payment.gatewayOrderId;
-      if (gatewayOrderId && !byGatewayOrder.has(gatewayOrderId)) {
-        byGatewayOrder.set(gatewayOrderId, await deps.orders.findByGatewayOrderId(gatewayOrderId));
-      }
-      const order = gatewayOrderId ? (byGatewayOrder.get(gatewayOrderId) ?? null) : null;
-      // a payment of another day's order is that day's business
-      if (order && !inDay(order)) continue;
-      if (order === null && !(payment.createdAt >= from && payment.createdAt < to)) continue;
-      gatewayPayments += 1;
-      if (order) paymentOrders.set(payment.paymentId, order.id);
-      const f = classifyPayment(order, payment);
-      if (f) found.push(await act(f, payment, deps));
+      const group = payment.gatewayOrderId ?? `payment:${payment.paymentId}`;
+      byGatewayOrder.set(group, [...(byGatewayOrder.get(group) ?? []), payment]);
     }
+    const found: Difference[] = [];
+    await forEachBounded([...byGatewayOrder.values()], deps.reconciliation.concurrency, async (payments) => {
+      const gatewayOrderId = payments[0]!.gatewayOrderId;
+      const order = gatewayOrderId ? await deps.orders.findByGatewayOrderId(gatewayOrderId) : null;
+      for (const payment of payments) {
+        // a payment of another day's order is that day's business
+        if (order && !inDay(order)) continue;
+        if (order === null && !(payment.createdAt >= from && payment.createdAt < to)) continue;
+        gatewayPayments += 1;
+        if (order) paymentOrders.set(payment.paymentId, order.id);
+        const f = classifyPayment(order, payment);
+        if (f) found.push(await act(f, payment, deps));
+      }
+      await keepLease();
+    });
     await record(found);
+    // a long phase keeps the day: the lease is renewed every page, as in the first phase
+    await progress('payments');
     if (page.length < GATEWAY_PAGE) break;
   }
   counts = { ...counts, gatewayPayments };
@@ -273,6 +328,7 @@ async function reconcile(
       if (f) found.push(await actOnRefund(f, refund, deps));
     }
     await record(found);
+    await progress('refunds');
     if (page.length < GATEWAY_PAGE) break;
   }
   counts = { ...counts, gatewayRefunds };
@@ -390,19 +446,8 @@ function rateGate(perSecond: number): () => Promise<void> {
   };
 }
 
-/** The run's summary for finance, through the log channel (one structured line, WARNING when a person is needed). */
-function notifyFinance(run: ReconciliationRun, deps: ReconcileDeps): void {
-  const needsPerson = run.counts.results['needs-person'] + run.counts.results.refused;
-  deps.logger.log(needsPerson > 0 ? 'WARNING' : 'INFO', 'reconciliation summary', {
-    channel: 'log',
-    audience: 'finance',
-    runId: run.id,
-    day: run.day,
-    orders: run.counts.orders,
-    settled: run.counts.settled,
-    stillOpen: run.counts.stillOpen,
-    differences: run.counts.differences,
-    results: run.counts.results,
-    needsPerson,
-  });
+/** The run's summary for finance, through every notification channel (the log; the app webhook when configured). */
+async function notifyFinance(run: ReconciliationRun, deps: ReconcileDeps): Promise<void> {
+  const summary = reconciliationSummary(run, deps.clock.now());
+  for (const channel of deps.channels) await channel.send(summary);
 }

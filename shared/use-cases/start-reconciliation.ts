@@ -39,7 +39,8 @@ export async function startReconciliations(
     const lease = await deps.reconciliations.acquireLease(run.day, run.id, now, expires);
     if (!lease.acquired) {
       await Promise.all(taken.map((t) => deps.reconciliations.releaseLease(t.day, t.id)));
-      throw new AppError('invalid-state', `${run.day} is being reconciled by ${lease.heldBy}`);
+      // an attempt holds the day as `<runId>#<attempt>`: finance is told the run
+      throw new AppError('invalid-state', `${run.day} is being reconciled by ${lease.heldBy.split('#')[0]}`);
     }
     taken.push(run);
   }

@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 /** Stands in for the app's backend: verifies each signed notification webhook and answers what a test says. */
 export class AppWebhookReceiver {
   readonly received: { body: any; signatureValid: boolean; deliveryId: string }[] = [];
-  /** Status to answer for the n-th request (0-based); default 204. */
-  answer: (n: number) => number = () => 204;
+  /** Status to answer for the n-th request (0-based) and its parsed body; default 204. */
+  answer: (n: number, body: any) => number = () => 204;
   private server: Server | null = null;
 
   constructor(readonly secret: string) {}
@@ -22,9 +22,10 @@ export class AppWebhookReceiver {
         const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header);
         const expected = match ? createHmac('sha256', this.secret).update(`${match[1]}.${body}`).digest() : null;
         const signatureValid = !!(match && expected && timingSafeEqual(expected, Buffer.from(match[2]!, 'hex')));
-        const status = this.answer(this.received.length);
+        const parsed = JSON.parse(body);
+        const status = this.answer(this.received.length, parsed);
         this.received.push({
-          body: JSON.parse(body),
+          body: parsed,
           signatureValid,
           deliveryId: String(req.headers['x-payments-delivery-id']),
         });

@@ -1,11 +1,11 @@
-import type { Notification } from '../../domain/notification.ts';
+import type { Notice } from '../../domain/notification.ts';
 import type { NotificationChannel } from '../../ports/notification-channel.ts';
 import type { TaskQueue } from '../../ports/task-queue.ts';
 
 /**
- * Notifications for the app's backend, as signed webhooks. Sending only enqueues a delivery task (named after the
- * notification, so a repeat is refused by the queue); the task's target signs and posts it and the queue retries it
- * with backoff until the app acknowledges it.
+ * Notices for the app's backend (customer notifications, reconciliation summaries), as signed webhooks. Sending only
+ * enqueues a delivery task (named after the notice, so a repeat is refused by the queue); the task's target signs and
+ * posts it and the queue retries it with backoff until the app acknowledges it.
  */
 export class AppWebhookChannel implements NotificationChannel {
   readonly name = 'app-webhook';
@@ -15,11 +15,11 @@ export class AppWebhookChannel implements NotificationChannel {
     private readonly now: () => Date,
   ) {}
 
-  async send(notification: Notification): Promise<void> {
+  async send(notice: Notice): Promise<void> {
     await this.tasks.enqueue({
       queue: 'notification-deliveries',
-      id: `${notification.id.replace(/[^A-Za-z0-9_-]/g, '_')}-${this.name}`,
-      body: notification,
+      id: `${notice.id.replace(/[^A-Za-z0-9_-]/g, '_')}-${this.name}`,
+      body: notice,
       scheduleTime: this.now(),
     });
   }
