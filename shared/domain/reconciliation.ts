@@ -148,10 +148,14 @@ export function classifyPayment(order: Order | null, payment: GatewayPaymentFact
       detail: `captured ${paid}, ${why}; ${failed}, ${held} is still held: refund it another way`,
     });
   }
-  if (capture.accepted || given > 0) return null;
-  return finding(sameMoney(payment.amount, order.amount) ? 'unaccepted-capture' : 'amount-mismatch', 'refund', {
+  if (kept || given >= capture.amount.amount) return null;
+  // not kept, not all given back, no automatic refund yet (an operator refund that failed had covered it): owed
+  const kind = capture.accepted || sameMoney(payment.amount, order.amount) ? 'unaccepted-capture' : 'amount-mismatch';
+  return finding(kind, 'refund', {
     ...ids,
-    detail: `captured ${paid}, never accepted and not refunded`,
+    detail: capture.accepted
+      ? `captured ${paid}, the account could not be credited, and it is not refunded`
+      : `captured ${paid}, never accepted and not refunded`,
   });
 }
 

@@ -8,6 +8,7 @@ export const REFUND_EVENTS = [
   'payment.amount_mismatch',
   'payment.duplicate_captured',
   'refund.initiated',
+  'refund.failed',
 ] as const satisfies readonly PaymentEventType[];
 
 /**
@@ -22,7 +23,10 @@ export async function handleRefundEvent(
   switch (event.type) {
     case 'payment.late_succeeded':
     case 'payment.amount_mismatch':
-    case 'payment.duplicate_captured': {
+    case 'payment.duplicate_captured':
+    // a refund the bank refused gives money back to us: an order that cannot keep it (credit failed, never accepted)
+    // now owes it, unless its automatic refund was already asked (then it is a person's, see the reconciliation)
+    case 'refund.failed': {
       const { requested } = await refundOwedPayments(event.orderId, deps);
       return requested > 0 ? 'refund-requested' : 'nothing-owed';
     }
@@ -36,7 +40,6 @@ export async function handleRefundEvent(
     case 'payment.failed':
     case 'payment.expired':
     case 'refund.processed':
-    case 'refund.failed':
       return 'ignored';
   }
 }

@@ -71,6 +71,13 @@ const REGRESSIONS: { seed: number; steps: number; found: string }[] = [
     found:
       'a 22-paise automatic refund (what operator refunds left of a closed account’s payment): its own event failed our event schema (₹1 minimum), was dead-lettered by every subscriber, and the refund never left',
   },
+  {
+    seed: 2391,
+    steps: 50,
+    found:
+      'an operator refund of all of it failed at the bank after the account closed: the credit-failed refund had found nothing left to owe, and nothing asked again',
+  },
+  { seed: 7013, steps: 50, found: 'the same, with part of the payment refunded by an operator first' },
 ];
 
 for (const { seed, steps, found } of REGRESSIONS) {
