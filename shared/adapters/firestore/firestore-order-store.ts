@@ -126,14 +126,7 @@ export class FirestoreOrderStore implements OrderStore, Outbox, OrderChanges {
       }
       // `create` (not `set`): a colliding order id fails the transaction instead of overwriting an order.
       tx.create(orderRef, doc);
-      tx.create(idemRef, {
-        customerId: idem.customerId,
-        key: idem.key,
-        fingerprint: idem.fingerprint,
-        orderId: order.id,
-        createdAt: order.createdAt,
-        expiresAt: expiresAt('idempotency-keys', order.createdAt),
-      } satisfies IdempotencyDoc);
+      tx.create(idemRef, idempotencyDoc(idem, order));
       this.writeEvents(tx, events);
       return { kind: 'created', order: toData(data) };
     });
@@ -162,14 +155,7 @@ export class FirestoreOrderStore implements OrderStore, Outbox, OrderChanges {
       const batch = this.db.batch();
       for (const { order, idempotency: idem } of orders.slice(i, i + MAX_BATCH / 2)) {
         batch.create(this.orders.doc(order.id), await this.seal(toData(order), null));
-        batch.create(this.idempotency.doc(hashedId(idem.customerId, idem.key)), {
-          customerId: idem.customerId,
-          key: idem.key,
-          fingerprint: idem.fingerprint,
-          orderId: order.id,
-          createdAt: order.createdAt,
-          expiresAt: expiresAt('idempotency-keys', order.createdAt),
-        } satisfies IdempotencyDoc);
+        batch.create(this.idempotency.doc(hashedId(idem.customerId, idem.key)), idempotencyDoc(idem, order));
       }
       await batch.commit();
     }
@@ -309,4 +295,16 @@ export class FirestoreOrderStore implements OrderStore, Outbox, OrderChanges {
       tx.set(this.outbox.doc(safeDocId(event.id)), toData({ event, createdAt: event.occurredAt } satisfies OutboxDoc));
     }
   }
+}
+
+/** The idempotency record of an order: which order a customer's key made, kept until its TTL. */
+function idempotencyDoc(idem: IdempotencyRecord, order: Order): IdempotencyDoc {
+  return {
+    customerId: idem.customerId,
+    key: idem.key,
+    fingerprint: idem.fingerprint,
+    orderId: order.id,
+    createdAt: order.createdAt,
+    expiresAt: expiresAt('idempotency-keys', order.createdAt),
+  };
 }
