@@ -104,6 +104,25 @@ test('payment: an unaccepted capture whose automatic refund the bank refused →
   t.regex(f?.detail ?? '', /failed at the bank.*₹1\.00 is still held/);
 });
 
+test('payment: a credit-failed capture whose operator refund failed, no automatic refund yet → refunded', (t) => {
+  const asked = requestRefund(
+    { ...paid(), flags: ['credit-failed'] },
+    {
+      refundId: 'rfd_op',
+      paymentId: 'pay_1',
+      reason: 'x',
+      trigger: 'operator',
+      requestedBy: 'key_1',
+    },
+    NOW,
+  );
+  if (asked.outcome !== 'changed') throw new Error(asked.outcome);
+  const refused = applyRefundStatus(asked.order, { refundId: 'rfd_op', status: 'failed', source: 'webhook' }, NOW);
+  if (refused.outcome !== 'changed') throw new Error(refused.outcome);
+  t.like(classifyPayment(refused.order, captured('pay_1')), { kind: 'unaccepted-capture', action: 'refund' });
+  t.is(classifyPayment(asked.order, captured('pay_1')), null, 'while the operator refund stands, nothing is owed');
+});
+
 test('payment: amounts that disagree on an accepted capture → for a person', (t) => {
   const f = classifyPayment(paid('pay_1'), captured('pay_1', 50_000));
   t.is(f?.kind, 'amount-mismatch');
