@@ -21,6 +21,8 @@ import { JsonLogger } from '../../shared/adapters/logging/json-logger.ts';
 import { SystemClock } from '../../shared/adapters/memory/clocks.ts';
 import { ensurePubSubTopology } from '../../shared/adapters/pubsub/pubsub-topology.ts';
 import { type EmbeddedConfig, loadConfig } from '../../shared/config.ts';
+import { AppError } from '../../shared/domain/errors.ts';
+import { problem } from '../../shared/http/problem.ts';
 import { JOB_ROUTES, type JobName, PUSH_ROUTES, TASK_ROUTES } from '../../shared/http/routes.ts';
 import type { Logger } from '../../shared/ports/logger.ts';
 import { startCloudTasksEmulator } from '../cloud-tasks-emulator/emulator.ts';
@@ -280,9 +282,19 @@ export async function startLocalTopology(options: TopologyOptions): Promise<Topo
     const dev = createDevRoutes(issuer);
     const front = createFrontDoor({
       logger,
-      forward: (service, request) => {
+      forward: async (service, request) => {
         const incoming = new URL(request.url);
-        return proxy(`${url(ports.get(service.name)!)}${incoming.pathname}${incoming.search}`, { raw: request });
+        try {
+          return await proxy(`${url(ports.get(service.name)!)}${incoming.pathname}${incoming.search}`, {
+            raw: request,
+          });
+        } catch (error) {
+          // the service's process is down (killed, restarting): a load balancer's 502, not an unhandled 500
+          logger.log('WARNING', 'front door: service not answering', { service: service.name, error });
+          return problem(
+            new AppError('upstream-failed', `the ${service.name} service is not answering; try again shortly`),
+          );
+        }
       },
       internal: false,
       mounts: { '/dev': dev.fetch, '/sandbox': sandbox.app.fetch },
