@@ -1,6 +1,6 @@
 import test from 'ava';
-import { emptyCounts } from '../../shared/domain/reconciliation.ts';
-import { startReconciliations } from '../../shared/use-cases/start-reconciliation.ts';
+
+import { queuedRun, startReconciliations } from '../../shared/use-cases/start-reconciliation.ts';
 import { payAtGateway, seedOrder, serviceDeps } from '../../test/support/service-deps.ts';
 import { createApp } from './app.ts';
 
@@ -41,21 +41,16 @@ test('reconciler: a run task settles the open orders of its day and completes wi
   const { app, deps, store, clock, pushToken } = s;
   const order = await seedOrder(s);
   await payAtGateway(s, order.gateway.orderId!);
-  await deps.reconciliations.create({
-    id: 'rec_today',
-    day: '2026-03-01',
-    timeZone: 'Asia/Kolkata',
-    trigger: 'manual',
-    requestedBy: 'k',
-    requestedAt: clock.now().toISOString(),
-    startedAt: null,
-    finishedAt: null,
-    status: 'queued',
-    attempts: 0,
-    counts: emptyCounts(),
-    progress: { phase: 'queued', orders: 0 },
-    error: null,
-  });
+  await deps.reconciliations.create(
+    queuedRun({
+      id: 'rec_today',
+      day: '2026-03-01',
+      timeZone: 'Asia/Kolkata',
+      trigger: 'manual',
+      requestedBy: 'k',
+      requestedAt: clock.now().toISOString(),
+    }),
+  );
   const res = await app.request('/tasks/reconcile', post({ runId: 'rec_today' }, await pushToken()));
   t.is(res.status, 200);
   t.like(await store.get(order.id), { status: 'succeeded' });

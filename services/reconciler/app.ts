@@ -3,26 +3,10 @@ import { pushAuth, type TokenVerifier } from '../../shared/http/auth.ts';
 import { JOB_ROUTES, TASK_ROUTES } from '../../shared/http/routes.ts';
 import { createServiceApp } from '../../shared/http/service-app.ts';
 import { parseJsonBody } from '../../shared/http/validate.ts';
-import type { Logger } from '../../shared/ports/logger.ts';
-import type { Deps } from '../../shared/use-cases/deps.ts';
-import { reconcileRun } from '../../shared/use-cases/reconcile-day.ts';
+import { type ReconcileDeps, reconcileRun } from '../../shared/use-cases/reconcile-day.ts';
 import { startNightlyReconciliation } from '../../shared/use-cases/start-reconciliation.ts';
 
-export type ReconcilerDeps = Pick<
-  Deps,
-  | 'orders'
-  | 'outbox'
-  | 'bus'
-  | 'tasks'
-  | 'gateway'
-  | 'clock'
-  | 'ids'
-  | 'settings'
-  | 'reconciliations'
-  | 'reconciliation'
-  | 'channels'
-> & {
-  readonly logger: Logger;
+export type ReconcilerDeps = ReconcileDeps & {
   /** Verifies the OIDC token Cloud Tasks and Cloud Scheduler attach; null only where the emulators send none. */
   readonly pushTokens: TokenVerifier | null;
   readonly bodyLimitBytes: number;

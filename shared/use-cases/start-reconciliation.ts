@@ -46,21 +46,16 @@ export async function startReconciliations(
   }
   const runs: ReconciliationRun[] = [];
   for (const { day, id } of planned) {
-    const run = await deps.reconciliations.create({
-      id,
-      day,
-      timeZone: deps.reconciliation.timeZone,
-      trigger: request.trigger,
-      requestedBy: request.requestedBy,
-      requestedAt: now.toISOString(),
-      startedAt: null,
-      finishedAt: null,
-      status: 'queued',
-      attempts: 0,
-      counts: emptyCounts(),
-      progress: { phase: 'queued', orders: 0 },
-      error: null,
-    });
+    const run = await deps.reconciliations.create(
+      queuedRun({
+        id,
+        day,
+        timeZone: deps.reconciliation.timeZone,
+        trigger: request.trigger,
+        requestedBy: request.requestedBy,
+        requestedAt: now.toISOString(),
+      }),
+    );
     // a start repeated after its run completed (the nightly job fired twice) only frees the day again
     if (run.status === 'completed') {
       await deps.reconciliations.releaseLease(day, id);
@@ -102,4 +97,20 @@ export async function startNightlyReconciliation(deps: StartDeps): Promise<Recon
     }
     throw error;
   }
+}
+
+/** A run as it is first stored: queued, its task on the way, nothing counted yet. */
+export function queuedRun(
+  run: Pick<ReconciliationRun, 'id' | 'day' | 'timeZone' | 'trigger' | 'requestedBy' | 'requestedAt'>,
+): ReconciliationRun {
+  return {
+    ...run,
+    startedAt: null,
+    finishedAt: null,
+    status: 'queued',
+    attempts: 0,
+    counts: emptyCounts(),
+    progress: { phase: 'queued', orders: 0 },
+    error: null,
+  };
 }

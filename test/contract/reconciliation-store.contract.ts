@@ -1,6 +1,7 @@
 import type { TestFn } from 'ava';
-import { type Difference, emptyCounts } from '../../shared/domain/reconciliation.ts';
+import type { Difference } from '../../shared/domain/reconciliation.ts';
 import type { ReconciliationRun, ReconciliationStore } from '../../shared/ports/reconciliation-store.ts';
+import { queuedRun } from '../../shared/use-cases/start-reconciliation.ts';
 
 /** The promises every ReconciliationStore makes. `makeStore` returns an empty store per call. */
 export function reconciliationStoreContract(
@@ -11,21 +12,14 @@ export function reconciliationStoreContract(
   const at = (minutes: number) => new Date(T0 + minutes * 60_000);
 
   function aRun(id: string, minutes = 0): ReconciliationRun {
-    return {
+    return queuedRun({
       id,
       day: '2026-03-01',
       timeZone: 'Asia/Kolkata',
       trigger: 'manual',
       requestedBy: 'abc123',
       requestedAt: at(minutes).toISOString(),
-      startedAt: null,
-      finishedAt: null,
-      status: 'queued',
-      attempts: 0,
-      counts: emptyCounts(),
-      progress: { phase: 'queued', orders: 0 },
-      error: null,
-    };
+    });
   }
 
   function aDifference(key: string, result: Difference['result'] = 'done'): Difference {
