@@ -7,6 +7,7 @@ import { JsonLogger } from '../../shared/adapters/logging/json-logger.ts';
 import { SystemClock } from '../../shared/adapters/memory/clocks.ts';
 import type { Dispatch } from '../../shared/adapters/memory/delivery-loop.ts';
 import { RandomIds } from '../../shared/adapters/memory/ids.ts';
+import { inProcessRequest } from '../../shared/adapters/memory/in-process-request.ts';
 import { MemoryAccountStore } from '../../shared/adapters/memory/memory-account-store.ts';
 import { MemoryAttemptCounter } from '../../shared/adapters/memory/memory-attempt-counter.ts';
 import { MemoryAuditLog } from '../../shared/adapters/memory/memory-audit-log.ts';
@@ -103,6 +104,19 @@ export interface EmbeddedOptions {
   readonly reconciliationGatewayRps?: number;
 }
 
+/** A fetch call's arguments as an in-process request: light when they are plain (a URL and a text body). */
+function toRequest(input: string | URL | Request, init?: RequestInit): Request {
+  const plain =
+    !(input instanceof Request) && (init?.body === undefined || init.body === null || typeof init.body === 'string');
+  if (!plain) return new Request(input, init);
+  return inProcessRequest(String(input), {
+    method: init?.method ?? 'GET',
+    headers: new Headers(init?.headers),
+    body: (init?.body as string | null | undefined) ?? null,
+    signal: init?.signal ?? null,
+  });
+}
+
 export interface EmbeddedStack {
   /** The front door: routes `/v1`, `/webhooks`, `/tasks`, `/pubsub`, `/sandbox` and `/dev` to their service. */
   readonly app: Hono;
@@ -196,7 +210,7 @@ export async function createEmbeddedStack(options: EmbeddedOptions): Promise<Emb
   let front: Hono | null = null;
   const dispatch: Dispatch = (request) => Promise.resolve(front!.fetch(request));
   const inProcessFetch = ((input: string | URL | Request, init?: RequestInit) =>
-    dispatch(new Request(input, init))) as typeof fetch;
+    dispatch(toRequest(input, init))) as typeof fetch;
   const sandbox = createSandboxGateway({
     ...razorpay,
     webhookUrl: `${base}/webhooks/razorpay`,
@@ -216,11 +230,7 @@ export async function createEmbeddedStack(options: EmbeddedOptions): Promise<Emb
   const gatewayFetch = ((input: string | URL | Request, init?: RequestInit) => {
     const url = input instanceof Request ? input.url : String(input);
     if (!(input instanceof Request) && url.startsWith(`${sandboxBase}/`)) {
-      const headers = new Headers(init?.headers);
-      // as an HTTP client sends it, so the sandbox's body limit need not stream the body to measure it
-      if (typeof init?.body === 'string') headers.set('content-length', String(Buffer.byteLength(init.body)));
-      const path = url.slice(sandboxBase.length);
-      return Promise.resolve(sandbox.app.fetch(new Request(`${base}${path}`, { ...init, headers })));
+      return Promise.resolve(sandbox.app.fetch(toRequest(`${base}${url.slice(sandboxBase.length)}`, init)));
     }
     return inProcessFetch(input, init);
   }) as typeof fetch;

@@ -1,5 +1,5 @@
 import { type Context, Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { bodyLimit } from '../../shared/http/body-limit.ts';
 import type { Clock } from '../../shared/ports/clock.ts';
 import type { Logger } from '../../shared/ports/logger.ts';
 import { checkoutNotFoundPage, checkoutPage } from './checkout-page.ts';
@@ -127,10 +127,9 @@ export function createSandboxGateway(deps: SandboxGatewayDeps): SandboxGateway {
   // the size is checked before the body is read (Content-Length, then the stream as it arrives), never after
   // buffering it whole
   app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_CHARS,
-      onError: (c) => c.json(plainError(413, 'The request body is too large.', 'BAD_REQUEST_ERROR').body, 413),
-    }),
+    bodyLimit(MAX_BODY_CHARS, (c) =>
+      c.json(plainError(413, 'The request body is too large.', 'BAD_REQUEST_ERROR').body, 413),
+    ),
   );
 
   // ---- Razorpay API (Basic auth) ----

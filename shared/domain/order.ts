@@ -36,6 +36,8 @@ export type ApplyResult =
   | { readonly outcome: 'rejected'; readonly reason: string };
 
 export const TERMINAL_STATUSES: readonly PaymentStatus[] = ['succeeded', 'failed', 'expired'];
+/** Waiting on the customer or the gateway: what the open-order cap counts and the nightly job settles. */
+export const OPEN_STATUSES = ['created', 'processing'] as const satisfies readonly PaymentStatus[];
 
 export function isTerminal(status: PaymentStatus): boolean {
   return TERMINAL_STATUSES.includes(status);

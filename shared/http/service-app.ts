@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { AppError } from '../domain/errors.ts';
 import type { Logger } from '../ports/logger.ts';
+import { bodyLimit } from './body-limit.ts';
 import type { AppEnv } from './env.ts';
 import { transportError } from './error-status.ts';
 import { problem, toProblem } from './problem.ts';
@@ -32,11 +32,12 @@ export function createServiceApp(options: ServiceAppOptions): Hono<AppEnv> {
     c.set('logger', logger);
     const started = performance.now();
     await next();
-    c.header('x-request-id', requestId);
+    // on the response's own headers: `c.header` after the handler would copy the whole response
+    c.res.headers.set('x-request-id', requestId);
     logger.log(c.res.status >= 500 ? 'ERROR' : 'INFO', 'request', {
       httpRequest: {
         requestMethod: c.req.method,
-        requestUrl: new URL(c.req.url).pathname,
+        requestUrl: c.req.path,
         status: c.res.status,
         latency: `${((performance.now() - started) / 1000).toFixed(3)}s`,
       },
@@ -45,11 +46,8 @@ export function createServiceApp(options: ServiceAppOptions): Hono<AppEnv> {
   // nosniff, no framing, HSTS, no referrer: a JSON API has no use for a browser's leniency
   app.use(secureHeaders());
   app.use(
-    bodyLimit({
-      maxSize: options.bodyLimitBytes,
-      onError: () => {
-        throw transportError('payload-too-large', `the body exceeds ${options.bodyLimitBytes} bytes`);
-      },
+    bodyLimit(options.bodyLimitBytes, () => {
+      throw transportError('payload-too-large', `the body exceeds ${options.bodyLimitBytes} bytes`);
     }),
   );
   // Cloud Run's startup and liveness probes, and the local topology's readiness wait

@@ -61,6 +61,12 @@ export interface OrderStore {
   update(orderId: string, change: (order: Order) => OrderChange | null): Promise<Order | null>;
   /** A customer's history, newest first. */
   list(query: OrderQuery): Promise<Page<Order>>;
+  /**
+   * How many of the customer's orders are open (created or processing), counted up to `limit`: the open-order cap's
+   * question on every create, answered without reading an order (a Firestore count query is billed one read per
+   * 1,000 index entries; listing them was a read and a decryption per order).
+   */
+  countOpen(customerId: string, limit: number): Promise<number>;
   /** Orders not yet terminal, created in [from, to): for the nightly settlement job. */
   listOpen(createdFrom: string, createdTo: string, limit: number): Promise<readonly Order[]>;
   /**

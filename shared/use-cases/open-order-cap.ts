@@ -3,19 +3,15 @@ import type { Deps } from './deps.ts';
 
 /**
  * Refuses a new order (409) when the customer already has `cap` orders open (created or processing): an abuse limit, so a
- * script cannot fill the store and the gateway with unpaid orders. Counted with the customer's own history queries
- * (newest first), so it needs no extra index. Checked before the transaction: concurrent creates may pass it together,
- * which makes it a soft cap, and that is enough for its purpose.
+ * script cannot fill the store and the gateway with unpaid orders. A count, not a listing: no order is read. Checked
+ * before the transaction: concurrent creates may pass it together, which makes it a soft cap, and that is enough for
+ * its purpose.
  */
 export async function checkOpenOrderCap(customerId: string, cap: number, deps: Pick<Deps, 'orders'>): Promise<void> {
-  let open = 0;
-  for (const status of ['created', 'processing'] as const) {
-    open += (await deps.orders.list({ customerId, status, limit: cap })).items.length;
-    if (open >= cap) {
-      throw new AppError(
-        'invalid-state',
-        `you have ${cap} unpaid orders open; pay or let some expire before creating another`,
-      );
-    }
+  if ((await deps.orders.countOpen(customerId, cap)) >= cap) {
+    throw new AppError(
+      'invalid-state',
+      `you have ${cap} unpaid orders open; pay or let some expire before creating another`,
+    );
   }
 }

@@ -236,6 +236,22 @@ export function orderStoreContract(
     t.deepEqual((await store.list({ customerId: 'cus_1', status: 'failed', limit: 10 })).items, []);
   });
 
+  test("countOpen: the customer's created and processing orders, up to the limit; settled and others' never counted", async (t) => {
+    const store = await makeStore();
+    const customerId = `cus_${ids.next('c')}`;
+    const a = await created(store, { customerId, minutes: 1 });
+    const b = await created(store, { customerId, minutes: 2 });
+    await created(store, { customerId, minutes: 3 });
+    await created(store, { customerId: `${customerId}_other`, minutes: 4 });
+    t.is(await store.countOpen(customerId, 20), 3);
+    await store.update(a.id, observe(processing, at(10)));
+    t.is(await store.countOpen(customerId, 20), 3, 'processing is still open');
+    await store.update(b.id, observe(succeeded, at(11)));
+    t.is(await store.countOpen(customerId, 20), 2, 'a settled order no longer counts');
+    t.is(await store.countOpen(customerId, 1), 1, 'counted up to the limit');
+    t.is(await store.countOpen(`${customerId}_nobody`, 20), 0);
+  });
+
   test('list: createdAt range is [from, to)', async (t) => {
     const store = await makeStore();
     const orders = [];

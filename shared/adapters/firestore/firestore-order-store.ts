@@ -8,6 +8,7 @@ import {
 import { decodeCursor, encodeCursor } from '../../domain/cursor.ts';
 import { AppError } from '../../domain/errors.ts';
 import type { PaymentEvent } from '../../domain/events.ts';
+import { OPEN_STATUSES } from '../../domain/order.ts';
 import type { Order } from '../../domain/payment-types.ts';
 import type { OrderChanges, Unsubscribe } from '../../ports/order-changes.ts';
 import type {
@@ -43,7 +44,6 @@ interface OutboxDoc {
 }
 
 /** Statuses `listOpen` returns: the non-terminal ones (see isTerminal in shared/domain/order.ts). */
-const OPEN_STATUSES = ['created', 'processing'] as const;
 
 /**
  * What an order holds that identifies a payer or is free text from the app, an operator or the gateway: sealed with
@@ -206,6 +206,16 @@ export class FirestoreOrderStore implements OrderStore, Outbox, OrderChanges {
     const items = matching.slice(0, query.limit);
     const last = items.at(-1);
     return { items, nextCursor: matching.length > query.limit && last ? encodeCursor(last) : null };
+  }
+
+  async countOpen(customerId: string, limit: number): Promise<number> {
+    const snap = await this.orders
+      .where('customerId', '==', customerId)
+      .where('status', 'in', OPEN_STATUSES)
+      .limit(limit)
+      .count()
+      .get();
+    return snap.data().count;
   }
 
   async listOpen(createdFrom: string, createdTo: string, limit: number): Promise<readonly Order[]> {

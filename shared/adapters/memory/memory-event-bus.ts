@@ -3,6 +3,7 @@ import type { Clock } from '../../ports/clock.ts';
 import type { BusMessage, EventBus } from '../../ports/event-bus.ts';
 import { appendBounded } from './bounded-history.ts';
 import { DeliveryLoop, type Dispatch, type PendingDelivery, Pumped, type RetryPolicy } from './delivery-loop.ts';
+import { inProcessRequest } from './in-process-request.ts';
 
 export interface PushSubscription {
   readonly name: string;
@@ -118,10 +119,10 @@ export class MemoryEventBus extends Pumped<Delivery> implements EventBus {
       headers.authorization = `Bearer ${await this.options.token(this.options.audience ?? subscription.pushUrl)}`;
     }
     const body = JSON.stringify(envelope);
-    // as Pub/Sub sends it; without it a body limit has to stream and copy the body to measure it
-    headers['content-length'] = String(Buffer.byteLength(body));
-    const response = await subscription.dispatch(new Request(subscription.pushUrl, { method: 'POST', headers, body }));
-    await response.body?.cancel();
+    // in process: an answer left unread holds no socket, and reading `body` would build a stream just to cancel it
+    const response = await subscription.dispatch(
+      inProcessRequest(subscription.pushUrl, { method: 'POST', headers, body }),
+    );
     return response.ok;
   }
 }

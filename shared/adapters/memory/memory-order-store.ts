@@ -1,7 +1,7 @@
 import { compareNewestFirst, decodeCursor, encodeCursor } from '../../domain/cursor.ts';
 import { AppError } from '../../domain/errors.ts';
 import type { PaymentEvent } from '../../domain/events.ts';
-import { isTerminal } from '../../domain/order.ts';
+import { isTerminal, OPEN_STATUSES } from '../../domain/order.ts';
 import type { Order } from '../../domain/payment-types.ts';
 import type { OrderChanges, Unsubscribe } from '../../ports/order-changes.ts';
 import type {
@@ -20,6 +20,8 @@ import type { MemoryAuditLog } from './memory-audit-log.ts';
  * the same all-or-nothing commit a Firestore transaction gives. Values are cloned in and out so no caller can
  * mutate stored state behind the store's back.
  */
+const isOpen = (status: Order['status']) => (OPEN_STATUSES as readonly string[]).includes(status);
+
 export class MemoryOrderStore implements OrderStore, Outbox, OrderChanges {
   private readonly orders = new Map<string, Order>();
   private readonly watchers = new Map<string, Set<(order: Order) => void>>();
@@ -28,6 +30,8 @@ export class MemoryOrderStore implements OrderStore, Outbox, OrderChanges {
   private readonly byGatewayOrder = new Map<string, string>();
   /** Each customer's order ids: a customer's listing (and the open-order cap, on every create) never scans them all. */
   private readonly byCustomer = new Map<string, Set<string>>();
+  /** Each customer's open orders: the cap counts them on every create. */
+  private readonly openByCustomer = new Map<string, Set<string>>();
 
   /** `audit`: where operator actions committed with an order change are recorded. */
   constructor(private readonly audit: MemoryAuditLog | null = null) {}
@@ -95,6 +99,10 @@ export class MemoryOrderStore implements OrderStore, Outbox, OrderChanges {
     };
   }
 
+  async countOpen(customerId: string, limit: number): Promise<number> {
+    return Math.min(limit, this.openByCustomer.get(customerId)?.size ?? 0);
+  }
+
   async listOpen(createdFrom: string, createdTo: string, limit: number): Promise<readonly Order[]> {
     return structuredClone(
       [...this.orders.values()]
@@ -159,6 +167,9 @@ export class MemoryOrderStore implements OrderStore, Outbox, OrderChanges {
     if (order.gateway.orderId) this.byGatewayOrder.set(order.gateway.orderId, order.id);
     const mine = this.byCustomer.get(order.customerId) ?? new Set<string>();
     this.byCustomer.set(order.customerId, mine.add(order.id));
+    const open = this.openByCustomer.get(order.customerId) ?? new Set<string>();
+    if (isOpen(order.status)) this.openByCustomer.set(order.customerId, open.add(order.id));
+    else if (open.delete(order.id) && open.size === 0) this.openByCustomer.delete(order.customerId);
     for (const event of events) {
       // idempotent: an event id already waiting is the same event
       if (!this.outbox.has(event.id))

@@ -2,6 +2,7 @@ import { CronExpressionParser } from 'cron-parser';
 import type { Clock } from '../../ports/clock.ts';
 import { appendBounded } from './bounded-history.ts';
 import type { Dispatch } from './delivery-loop.ts';
+import { inProcessRequest } from './in-process-request.ts';
 
 export interface MemoryJob {
   readonly name: string;
@@ -92,8 +93,7 @@ export class MemoryScheduler {
     if (this.options.token) headers.authorization = `Bearer ${await this.options.token(new URL(job.url).origin)}`;
     let status = 0;
     try {
-      const response = await job.dispatch(new Request(job.url, { method: 'POST', headers, body: '{}' }));
-      await response.body?.cancel();
+      const response = await job.dispatch(inProcessRequest(job.url, { method: 'POST', headers, body: '{}' }));
       status = response.status;
     } catch {
       status = 0;

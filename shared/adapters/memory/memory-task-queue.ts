@@ -1,6 +1,7 @@
 import type { Clock } from '../../ports/clock.ts';
 import type { EnqueueResult, QueueName, TaskQueue, TaskRequest } from '../../ports/task-queue.ts';
 import { DeliveryLoop, type Dispatch, type PendingDelivery, Pumped, type RetryPolicy } from './delivery-loop.ts';
+import { inProcessRequest } from './in-process-request.ts';
 
 export interface MemoryTaskQueueOptions {
   readonly clock: Clock;
@@ -60,10 +61,8 @@ export class MemoryTaskQueue extends Pumped<TaskRequest> implements TaskQueue {
       headers.authorization = `Bearer ${await this.options.token(this.options.audience ?? new URL(target.url).origin)}`;
     }
     const body = JSON.stringify(d.item.body);
-    // as Cloud Tasks sends it; without it a body limit has to stream and copy the body to measure it
-    headers['content-length'] = String(Buffer.byteLength(body));
-    const response = await target.dispatch(new Request(target.url, { method: 'POST', headers, body }));
-    await response.body?.cancel();
+    // in process: an answer left unread holds no socket, and reading `body` would build a stream just to cancel it
+    const response = await target.dispatch(inProcessRequest(target.url, { method: 'POST', headers, body }));
     return response.ok;
   }
 }

@@ -141,6 +141,8 @@ export const ORDER_STORE_RULES: Readonly<Record<string, Rule>> = {
   },
   list: fromResult(pageReads),
   listOpen: fromResult(listReads),
+  // a count query: one read per 1,000 index entries, and the cap stops far below that
+  countOpen: fixed({ firestoreReads: 1 }),
 };
 
 /** FirestoreOrderStore as the Outbox: a query for pending rows, a batched delete of those published. */
