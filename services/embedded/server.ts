@@ -35,6 +35,8 @@ const stack = await createEmbeddedStack({
   // as with the real gateway, the webhook follows the checkout by a moment: the demo shows "Processing" first
   sandboxWebhookDelayMs: 1500,
   timeZone: config.SCHEDULER_TIME_ZONE,
+  // Razorpay's work is not ours: the sandbox gets a thread of its own, as it would be a server of its own
+  sandboxThread: { logFormat: config.LOG_FORMAT, logLevel: config.LOG_LEVEL },
   ...(config.APP_WEBHOOK_URL && config.APP_WEBHOOK_SECRET
     ? { appWebhook: { url: config.APP_WEBHOOK_URL, secret: config.APP_WEBHOOK_SECRET } }
     : {}),

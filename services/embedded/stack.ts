@@ -7,7 +7,7 @@ import { JsonLogger } from '../../shared/adapters/logging/json-logger.ts';
 import { SystemClock } from '../../shared/adapters/memory/clocks.ts';
 import type { Dispatch } from '../../shared/adapters/memory/delivery-loop.ts';
 import { RandomIds } from '../../shared/adapters/memory/ids.ts';
-import { inProcessRequest } from '../../shared/adapters/memory/in-process-request.ts';
+import { inProcessRequest } from '../../shared/adapters/memory/in-process-http.ts';
 import { MemoryAccountStore } from '../../shared/adapters/memory/memory-account-store.ts';
 import { MemoryAttemptCounter } from '../../shared/adapters/memory/memory-attempt-counter.ts';
 import { MemoryAuditLog } from '../../shared/adapters/memory/memory-audit-log.ts';
@@ -45,6 +45,7 @@ import { DEV_RAZORPAY_KEYS, type RazorpayKeys } from '../dev/dev-keys.ts';
 import { createDevRoutes } from '../dev/dev-routes.ts';
 import { LocalIssuer } from '../dev/local-issuer.ts';
 import { createSandboxGateway, type SandboxGateway } from '../sandbox-gateway/app.ts';
+import { type SandboxThreadData, startSandboxThread } from './sandbox-thread.ts';
 
 export interface EmbeddedOptions {
   /** Where the stack is reached from outside; links and webhook URLs are built from it. */
@@ -98,6 +99,11 @@ export interface EmbeddedOptions {
    * network would; the simulation delivers (late, twice, out of order or never) through `fetch`.
    */
   readonly webhookNetwork?: (request: Request) => Promise<Response>;
+  /**
+   * `npm start`: the sandbox gateway on a thread of its own (see sandbox-thread.ts), logging as given. Needs the system
+   * clock and the sandbox's own ids and webhook delivery, so it excludes `clock`, `sandboxIds` and `webhookNetwork`.
+   */
+  readonly sandboxThread?: Pick<SandboxThreadData, 'logFormat' | 'logLevel'>;
   /** The business day's time zone for reconciliation (default: shared/config.ts). */
   readonly businessTimeZone?: string;
   /** Gateway calls per second a reconciliation may start (default: shared/config.ts). */
@@ -211,26 +217,41 @@ export async function createEmbeddedStack(options: EmbeddedOptions): Promise<Emb
   const dispatch: Dispatch = (request) => Promise.resolve(front!.fetch(request));
   const inProcessFetch = ((input: string | URL | Request, init?: RequestInit) =>
     dispatch(toRequest(input, init))) as typeof fetch;
-  const sandbox = createSandboxGateway({
-    ...razorpay,
-    webhookUrl: `${base}/webhooks/razorpay`,
-    clock,
-    fetch: options.webhookNetwork
-      ? (((input: string | URL | Request, init?: RequestInit) =>
-          options.webhookNetwork!(new Request(input, init))) as typeof fetch)
-      : inProcessFetch,
-    ...(options.sandboxIds ? { ids: options.sandboxIds } : {}),
-    logger: logger.child({ service: 'sandbox-gateway' }),
+  if (options.sandboxThread && (options.clock || options.sandboxIds || options.webhookNetwork)) {
+    throw new Error('a sandbox thread runs on the system clock with its own ids and webhooks');
+  }
+  const sandboxOptions = {
     ...(options.refundAutoSettleMs !== undefined ? { refundAutoSettleMs: options.refundAutoSettleMs } : {}),
     ...(options.sandboxWebhookDelayMs !== undefined ? { webhookDelayMs: options.sandboxWebhookDelayMs } : {}),
-  });
+  };
+  const threaded = options.sandboxThread
+    ? startSandboxThread(
+        { ...razorpay, webhookUrl: `${base}/webhooks/razorpay`, ...options.sandboxThread, ...sandboxOptions },
+        inProcessFetch,
+      )
+    : null;
+  const sandbox: SandboxGateway =
+    threaded ??
+    createSandboxGateway({
+      ...razorpay,
+      webhookUrl: `${base}/webhooks/razorpay`,
+      clock,
+      fetch: options.webhookNetwork
+        ? (((input: string | URL | Request, init?: RequestInit) =>
+            options.webhookNetwork!(new Request(input, init))) as typeof fetch)
+        : inProcessFetch,
+      ...(options.sandboxIds ? { ids: options.sandboxIds } : {}),
+      logger: logger.child({ service: 'sandbox-gateway' }),
+      ...sandboxOptions,
+    });
   // The gateway only ever calls the sandbox: straight to its app, as the front door's `/sandbox` mount would, without
   // the front door's routing and the mount's copy of every request (a fifth of an order's CPU in the profile).
   const sandboxBase = `${base}/sandbox`;
   const gatewayFetch = ((input: string | URL | Request, init?: RequestInit) => {
     const url = input instanceof Request ? input.url : String(input);
     if (!(input instanceof Request) && url.startsWith(`${sandboxBase}/`)) {
-      return Promise.resolve(sandbox.app.fetch(toRequest(`${base}${url.slice(sandboxBase.length)}`, init)));
+      const path = `${base}${url.slice(sandboxBase.length)}`;
+      return threaded ? threaded.fetch(path, init) : Promise.resolve(sandbox.app.fetch(toRequest(path, init)));
     }
     return inProcessFetch(input, init);
   }) as typeof fetch;
@@ -345,7 +366,7 @@ export async function createEmbeddedStack(options: EmbeddedOptions): Promise<Emb
     },
     async stop() {
       sandbox.close();
-      await Promise.all([queue.stop(), bus.stop(), scheduler.stop()]);
+      await Promise.all([queue.stop(), bus.stop(), scheduler.stop(), threaded?.terminate()]);
     },
   };
 }

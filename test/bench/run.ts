@@ -13,7 +13,7 @@ import { type TopologyResult, topologyPipeline } from './topology.ts';
 
 /**
  * `npm run bench [-- flags]`: measured, never asserted in tests. Flags: --rounds=3 --seconds=5 --connections=32
- * --sustain=60 (seconds of the emulator-topology run) --flows=500 (CPU per payment) --customers=1000 (whose orders the
+ * --warmup=3 (seconds of an uncounted first round per server) --sustain=60 (seconds of the emulator-topology run) --flows=500 (CPU per payment) --customers=1000 (whose orders the
  * order rounds send, in turn) --no-topology, --cost-only (the counted cost per path, nothing timed), and --quick
  * (1 round of 3 s, 15 s sustained). Prints one table with the targets' pass/fail and writes it as JSON to
  * test/bench/results/latest.json.
@@ -30,6 +30,7 @@ const CONNECTIONS = flag('connections', 32);
 const SUSTAIN = flag('sustain', quick ? 15 : 60);
 const FLOWS = flag('flows', quick ? 200 : 500);
 const CUSTOMERS = flag('customers', 1000);
+const WARMUP = flag('warmup', quick ? 2 : 3);
 const TOPOLOGY = !process.argv.includes('--no-topology');
 const run = promisify(execFile);
 /** Every request comes from one address (the load generator's) and a few thousand orders stay open per run. */
@@ -178,6 +179,9 @@ async function httpRounds() {
       orders: { stack: [] as LoadResult[], bare: [] as LoadResult[] },
       webhooks: { stack: [] as LoadResult[], bare: [] as LoadResult[] },
     };
+    // a warm-up round each, not counted: a measured round should find V8's code optimised, not still compiling
+    await load({ ...orderSpec(bareUrl), seconds: WARMUP });
+    await load({ ...orderSpec(stackUrl), seconds: WARMUP });
     for (let round = 0; round < ROUNDS; round++) {
       // alternating, so drift on a shared machine falls on both sides alike
       results.orders.bare.push(await load(orderSpec(bareUrl)));

@@ -3,7 +3,7 @@ import type { Clock } from '../../ports/clock.ts';
 import type { BusMessage, EventBus } from '../../ports/event-bus.ts';
 import { appendBounded } from './bounded-history.ts';
 import { DeliveryLoop, type Dispatch, type PendingDelivery, Pumped, type RetryPolicy } from './delivery-loop.ts';
-import { inProcessRequest } from './in-process-request.ts';
+import { inProcessRequest } from './in-process-http.ts';
 
 export interface PushSubscription {
   readonly name: string;

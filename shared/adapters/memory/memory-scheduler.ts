@@ -2,7 +2,7 @@ import { CronExpressionParser } from 'cron-parser';
 import type { Clock } from '../../ports/clock.ts';
 import { appendBounded } from './bounded-history.ts';
 import type { Dispatch } from './delivery-loop.ts';
-import { inProcessRequest } from './in-process-request.ts';
+import { inProcessRequest } from './in-process-http.ts';
 
 export interface MemoryJob {
   readonly name: string;

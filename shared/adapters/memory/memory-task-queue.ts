@@ -1,7 +1,7 @@
 import type { Clock } from '../../ports/clock.ts';
 import type { EnqueueResult, QueueName, TaskQueue, TaskRequest } from '../../ports/task-queue.ts';
 import { DeliveryLoop, type Dispatch, type PendingDelivery, Pumped, type RetryPolicy } from './delivery-loop.ts';
-import { inProcessRequest } from './in-process-request.ts';
+import { inProcessRequest } from './in-process-http.ts';
 
 export interface MemoryTaskQueueOptions {
   readonly clock: Clock;

@@ -151,3 +151,102 @@ export function inProcessRequest(url: string, init: InProcessRequestInit): Reque
   };
   return light;
 }
+
+const RESPONSE = Symbol('in-process response fields');
+
+interface ResponseFields {
+  readonly status: number;
+  readonly init: Readonly<Record<string, string>> | readonly (readonly [string, string])[];
+  readonly body: string | null;
+  headers?: Headers;
+  used: boolean;
+  real?: Response;
+}
+
+type LightResponse = Response & { [RESPONSE]: ResponseFields };
+
+function realResponseOf(response: LightResponse): Response {
+  const f = response[RESPONSE];
+  f.real ??= new Response(f.used || f.status === 204 || f.status === 304 ? null : f.body, {
+    status: f.status,
+    headers: responseHeadersOf(f),
+  });
+  return f.real;
+}
+
+function responseHeadersOf(f: ResponseFields): Headers {
+  f.headers ??= new Headers(f.init as ConstructorParameters<typeof Headers>[0]);
+  return f.headers;
+}
+
+function readResponse<T>(response: LightResponse, parse: (text: string) => T): Promise<T> {
+  const f = response[RESPONSE];
+  if (f.real) return f.real.text().then(parse);
+  if (f.used) return Promise.reject(new TypeError('Body is unusable: it has already been read'));
+  f.used = true;
+  try {
+    return Promise.resolve(parse(f.body ?? ''));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+const responsePrototype = Object.create(Response.prototype) as Record<PropertyKey, unknown>;
+Object.defineProperties(responsePrototype, {
+  status: {
+    get: function (this: LightResponse) {
+      return this[RESPONSE].status;
+    },
+  },
+  ok: {
+    get: function (this: LightResponse) {
+      return this[RESPONSE].status >= 200 && this[RESPONSE].status < 300;
+    },
+  },
+  headers: {
+    get: function (this: LightResponse) {
+      return this[RESPONSE].real?.headers ?? responseHeadersOf(this[RESPONSE]);
+    },
+  },
+  bodyUsed: {
+    get: function (this: LightResponse) {
+      return this[RESPONSE].real?.bodyUsed ?? this[RESPONSE].used;
+    },
+  },
+  text: {
+    value: function (this: LightResponse) {
+      return readResponse(this, (text) => text);
+    },
+  },
+  json: {
+    value: function (this: LightResponse) {
+      return readResponse(this, (text) => JSON.parse(text) as unknown);
+    },
+  },
+});
+for (const key of ['body', 'redirected', 'statusText', 'type', 'url']) {
+  Object.defineProperty(responsePrototype, key, {
+    get: function (this: LightResponse) {
+      return (realResponseOf(this) as unknown as Record<string, unknown>)[key];
+    },
+  });
+}
+for (const key of ['arrayBuffer', 'blob', 'bytes', 'clone', 'formData']) {
+  Object.defineProperty(responsePrototype, key, {
+    value: function (this: LightResponse, ...args: unknown[]) {
+      const real = realResponseOf(this) as unknown as Record<string, (...a: unknown[]) => unknown>;
+      return real[key]!.apply(real, args);
+    },
+  });
+}
+
+/**
+ * An answer carried back from another thread (the embedded stack's sandbox gateway), as {@link inProcessRequest} carries
+ * a request: the status, headers and text body from plain fields, and the real `Response` built only if something asks
+ * for more (the body stream, when the front door writes a sandbox page to a socket).
+ */
+export function inProcessResponse(status: number, headers: ResponseFields['init'], body: string | null): Response {
+  const light = Object.create(responsePrototype) as LightResponse;
+  light[RESPONSE] = { status, init: headers, body, used: false };
+  return light;
+}
