@@ -48,6 +48,8 @@ export interface SandboxThread extends SandboxGateway {
   terminate(): Promise<void>;
 }
 
+const HOP_BY_HOP = new Set(['connection', 'content-length', 'keep-alive', 'transfer-encoding']);
+
 async function toWire(input: string | URL | Request, init?: RequestInit): Promise<WireRequest> {
   if (
     !(input instanceof Request) &&
@@ -62,7 +64,9 @@ async function toWire(input: string | URL | Request, init?: RequestInit): Promis
   }
   const request = new Request(input, init);
   const body = request.method === 'GET' || request.method === 'HEAD' ? null : await request.text();
-  return { url: request.url, method: request.method, headers: [...request.headers.entries()], body };
+  // the body now travels whole: the framing it arrived in (chunked, its length, the connection) stays behind
+  const headers = [...request.headers.entries()].filter(([name]) => !HOP_BY_HOP.has(name));
+  return { url: request.url, method: request.method, headers, body };
 }
 
 /**

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import { secureHeaders } from 'hono/secure-headers';
 import { AppError } from '../domain/errors.ts';
 import type { Logger } from '../ports/logger.ts';
 import { bodyLimit } from './body-limit.ts';
 import type { AppEnv } from './env.ts';
 import { transportError } from './error-status.ts';
 import { problem, toProblem } from './problem.ts';
+import { securityHeaders } from './security-headers.ts';
 
 export interface ServiceAppOptions {
   readonly name: string;
@@ -44,7 +44,7 @@ export function createServiceApp(options: ServiceAppOptions): Hono<AppEnv> {
     });
   });
   // nosniff, no framing, HSTS, no referrer: a JSON API has no use for a browser's leniency
-  app.use(secureHeaders());
+  app.use(securityHeaders());
   app.use(
     bodyLimit(options.bodyLimitBytes, () => {
       throw transportError('payload-too-large', `the body exceeds ${options.bodyLimitBytes} bytes`);

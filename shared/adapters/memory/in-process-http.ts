@@ -37,18 +37,23 @@ function realOf(request: Light): Request {
 function headersOf(f: Fields): Headers {
   if (!f.headers) {
     f.headers = new Headers(f.init);
-    // as an HTTP client sends it: a body limit reads the length instead of streaming the body to measure it
-    if (f.body !== null && !f.headers.has('content-length')) {
+    if (f.body !== null) {
+      // as an HTTP client sends a body it holds whole: its exact length (a body limit reads it instead of streaming the
+      // body to measure it), and no chunked framing, which a forwarded request may still name
       f.headers.set('content-length', String(Buffer.byteLength(f.body)));
+      f.headers.delete('transfer-encoding');
     }
   }
   return f.headers;
 }
 
+const used = () => Promise.reject(new TypeError('Body is unusable: it has already been read'));
+
 function readBody<T>(request: Light, parse: (text: string) => T): Promise<T> {
   const f = request[FIELDS];
+  // a body read here stays read, even once the real request exists (it was built without one)
+  if (f.used) return used();
   if (f.real) return f.real.text().then(parse);
-  if (f.used) return Promise.reject(new TypeError('Body is unusable: it has already been read'));
   f.used = true;
   try {
     return Promise.resolve(parse(f.body ?? ''));
@@ -81,7 +86,7 @@ Object.defineProperties(prototype, {
   },
   bodyUsed: {
     get: function (this: Light) {
-      return this[FIELDS].real?.bodyUsed ?? this[FIELDS].used;
+      return this[FIELDS].used || (this[FIELDS].real?.bodyUsed ?? false);
     },
   },
   text: {
@@ -126,6 +131,10 @@ for (const key of [
 for (const key of ['blob', 'bytes', 'clone', 'formData']) {
   Object.defineProperty(prototype, key, {
     value: function (this: Light, ...args: unknown[]) {
+      if (this[FIELDS].used) {
+        if (key === 'clone') throw new TypeError('Request.clone: the body has already been read');
+        return used();
+      }
       const real = realOf(this) as unknown as Record<string, (...a: unknown[]) => unknown>;
       return real[key]!.apply(real, args);
     },
@@ -165,9 +174,12 @@ interface ResponseFields {
 
 type LightResponse = Response & { [RESPONSE]: ResponseFields };
 
+/** Statuses a Response may not carry a body with. */
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
 function realResponseOf(response: LightResponse): Response {
   const f = response[RESPONSE];
-  f.real ??= new Response(f.used || f.status === 204 || f.status === 304 ? null : f.body, {
+  f.real ??= new Response(f.used ? null : f.body, {
     status: f.status,
     headers: responseHeadersOf(f),
   });
@@ -181,8 +193,8 @@ function responseHeadersOf(f: ResponseFields): Headers {
 
 function readResponse<T>(response: LightResponse, parse: (text: string) => T): Promise<T> {
   const f = response[RESPONSE];
+  if (f.used) return used();
   if (f.real) return f.real.text().then(parse);
-  if (f.used) return Promise.reject(new TypeError('Body is unusable: it has already been read'));
   f.used = true;
   try {
     return Promise.resolve(parse(f.body ?? ''));
@@ -210,7 +222,7 @@ Object.defineProperties(responsePrototype, {
   },
   bodyUsed: {
     get: function (this: LightResponse) {
-      return this[RESPONSE].real?.bodyUsed ?? this[RESPONSE].used;
+      return this[RESPONSE].used || (this[RESPONSE].real?.bodyUsed ?? false);
     },
   },
   text: {
@@ -234,6 +246,10 @@ for (const key of ['body', 'redirected', 'statusText', 'type', 'url']) {
 for (const key of ['arrayBuffer', 'blob', 'bytes', 'clone', 'formData']) {
   Object.defineProperty(responsePrototype, key, {
     value: function (this: LightResponse, ...args: unknown[]) {
+      if (this[RESPONSE].used) {
+        if (key === 'clone') throw new TypeError('Response.clone: the body has already been read');
+        return used();
+      }
       const real = realResponseOf(this) as unknown as Record<string, (...a: unknown[]) => unknown>;
       return real[key]!.apply(real, args);
     },
@@ -247,6 +263,6 @@ for (const key of ['arrayBuffer', 'blob', 'bytes', 'clone', 'formData']) {
  */
 export function inProcessResponse(status: number, headers: ResponseFields['init'], body: string | null): Response {
   const light = Object.create(responsePrototype) as LightResponse;
-  light[RESPONSE] = { status, init: headers, body, used: false };
+  light[RESPONSE] = { status, init: headers, body: NULL_BODY_STATUSES.has(status) ? null : body, used: false };
   return light;
 }
