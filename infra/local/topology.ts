@@ -24,6 +24,7 @@ import { type EmbeddedConfig, loadConfig } from '../../shared/config.ts';
 import { AppError } from '../../shared/domain/errors.ts';
 import { problem } from '../../shared/http/problem.ts';
 import { JOB_ROUTES, type JobName, PUSH_ROUTES, TASK_ROUTES } from '../../shared/http/routes.ts';
+import { sendSecurityHeaders } from '../../shared/http/security-headers.ts';
 import type { Logger } from '../../shared/ports/logger.ts';
 import { startCloudTasksEmulator } from '../cloud-tasks-emulator/emulator.ts';
 import { freePort, type RunningEmulator, startEmulator } from './emulators.ts';
@@ -107,7 +108,7 @@ const PASSED_ON = [
 
 function listen(fetch: Hono['fetch'], port: number, hostname: string): Promise<ServerType> {
   return new Promise((resolve) => {
-    const server = serve({ fetch, port, hostname }, () => resolve(server));
+    const server = sendSecurityHeaders(serve({ fetch, port, hostname }, () => resolve(server)));
   });
 }
 

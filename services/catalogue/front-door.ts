@@ -2,7 +2,6 @@ import { Hono } from 'hono';
 import { AppError } from '../../shared/domain/errors.ts';
 import { problem } from '../../shared/http/problem.ts';
 import { JOB_ROUTES, PUSH_ROUTES, TASK_ROUTES } from '../../shared/http/routes.ts';
-import { securityHeaders } from '../../shared/http/security-headers.ts';
 import type { Logger } from '../../shared/ports/logger.ts';
 import { findService, jobTarget, SERVICES, type ServiceDefinition, taskTarget } from './catalogue.ts';
 
@@ -30,7 +29,6 @@ export interface FrontDoorOptions {
  */
 export function createFrontDoor(options: FrontDoorOptions): Hono {
   const front = new Hono();
-  front.use(securityHeaders());
   // anything unexpected: one structured line, and a generic problem without a stack trace
   front.onError((error, c) => {
     options.logger?.log('ERROR', 'front door: unhandled error', { error, path: new URL(c.req.url).pathname });

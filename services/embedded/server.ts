@@ -1,6 +1,7 @@
 import { serve } from '@hono/node-server';
 import { consoleLogger } from '../../shared/adapters/logging/pretty-logger.ts';
 import { abuseLimits, ConfigError, loadConfig } from '../../shared/config.ts';
+import { sendSecurityHeaders } from '../../shared/http/security-headers.ts';
 import { jobSchedules } from '../catalogue/catalogue.ts';
 import { walkthrough } from '../dev/walkthrough.ts';
 import { createEmbeddedStack } from './stack.ts';
@@ -53,11 +54,13 @@ const stack = await createEmbeddedStack({
 });
 stack.start();
 
-const server = serve({ fetch: stack.app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
-  const reach = config.HOST === '127.0.0.1' ? 'this machine only (set HOST to change)' : `interface ${config.HOST}`;
-  logger.log('INFO', `embedded stack listening on ${reach}`, { host: config.HOST, port: info.port });
-  if (config.PRINT_WALKTHROUGH) console.log(walkthrough(base, stack.operatorKey));
-});
+const server = sendSecurityHeaders(
+  serve({ fetch: stack.app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+    const reach = config.HOST === '127.0.0.1' ? 'this machine only (set HOST to change)' : `interface ${config.HOST}`;
+    logger.log('INFO', `embedded stack listening on ${reach}`, { host: config.HOST, port: info.port });
+    if (config.PRINT_WALKTHROUGH) console.log(walkthrough(base, stack.operatorKey));
+  }),
+);
 
 function shutdown(signal: string): void {
   logger.log('INFO', 'shutting down', { signal });

@@ -1,6 +1,7 @@
 import { serve } from '@hono/node-server';
 import { consoleLogger } from '../../shared/adapters/logging/pretty-logger.ts';
 import { abuseLimits, ConfigError, loadGoogleConfig } from '../../shared/config.ts';
+import { sendSecurityHeaders } from '../../shared/http/security-headers.ts';
 import { findService, SERVICES } from '../catalogue/catalogue.ts';
 import { googleDeps } from './deps.ts';
 
@@ -36,9 +37,11 @@ try {
   fatal(error instanceof ConfigError ? error.message : `fatal: ${String(error)}`);
 }
 
-const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
-  logger.log('INFO', `${service.name} listening`, { port: info.port });
-});
+const server = sendSecurityHeaders(
+  serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+    logger.log('INFO', `${service.name} listening`, { port: info.port });
+  }),
+);
 let stopping = false;
 function stop(signal: string): void {
   if (stopping) return;

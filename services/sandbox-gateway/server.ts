@@ -1,6 +1,7 @@
 import { serve } from '@hono/node-server';
 import { consoleLogger } from '../../shared/adapters/logging/pretty-logger.ts';
 import { loadConfig } from '../../shared/config.ts';
+import { sendSecurityHeaders } from '../../shared/http/security-headers.ts';
 import { createSandboxGateway } from './app.ts';
 
 /**
@@ -30,14 +31,16 @@ const sandbox = createSandboxGateway({
   logger,
 });
 
-const server = serve({ fetch: sandbox.app.fetch, port: config.PORT }, (info) => {
-  logger.log('NOTICE', 'sandbox gateway listening', {
-    port: info.port,
-    keyId,
-    webhookUrl: config.SANDBOX_WEBHOOK_URL ?? null,
-    checkout: `${config.PUBLIC_BASE_URL ?? `http://localhost:${info.port}`}/checkout/<order id>`,
-  });
-});
+const server = sendSecurityHeaders(
+  serve({ fetch: sandbox.app.fetch, port: config.PORT }, (info) => {
+    logger.log('NOTICE', 'sandbox gateway listening', {
+      port: info.port,
+      keyId,
+      webhookUrl: config.SANDBOX_WEBHOOK_URL ?? null,
+      checkout: `${config.PUBLIC_BASE_URL ?? `http://localhost:${info.port}`}/checkout/<order id>`,
+    });
+  }),
+);
 
 function shutdown(signal: string): void {
   logger.log('NOTICE', 'sandbox gateway stopping', { signal });

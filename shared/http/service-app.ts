@@ -6,7 +6,6 @@ import { bodyLimit } from './body-limit.ts';
 import type { AppEnv } from './env.ts';
 import { transportError } from './error-status.ts';
 import { problem, toProblem } from './problem.ts';
-import { securityHeaders } from './security-headers.ts';
 
 export interface ServiceAppOptions {
   readonly name: string;
@@ -43,8 +42,6 @@ export function createServiceApp(options: ServiceAppOptions): Hono<AppEnv> {
       },
     });
   });
-  // nosniff, no framing, HSTS, no referrer: a JSON API has no use for a browser's leniency
-  app.use(securityHeaders());
   app.use(
     bodyLimit(options.bodyLimitBytes, () => {
       throw transportError('payload-too-large', `the body exceeds ${options.bodyLimitBytes} bytes`);

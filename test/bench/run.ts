@@ -231,7 +231,7 @@ const paths = await costPerPath();
 let topology: TopologyResult | { error: string } | null = null;
 if (TOPOLOGY) {
   try {
-    topology = await topologyPipeline(SUSTAIN);
+    topology = await topologyPipeline(SUSTAIN, 8, quick ? 5 : 15);
   } catch (error) {
     topology = { error: error instanceof Error ? error.message : String(error) };
   }

@@ -108,6 +108,9 @@ test.serial(
       body: JSON.stringify({ amount: 49900, currency: 'INR', description: 'Plan upgrade' }),
     });
     t.is(created.status, 201);
+    // written by the HTTP server on every answer, the API's as much as the sandbox's page below
+    t.is(created.headers.get('x-content-type-options'), 'nosniff');
+    t.is(created.headers.get('strict-transport-security'), 'max-age=15552000; includeSubDomains');
     const order = (await created.json()) as {
       id: string;
       status: string;
@@ -121,6 +124,7 @@ test.serial(
     const page = await fetch(order.checkout.checkoutUrl);
     t.is(page.status, 200);
     t.regex(page.headers.get('content-type') ?? '', /^text\/html/);
+    t.is(page.headers.get('x-frame-options'), 'SAMEORIGIN');
     t.true((await page.text()).includes(order.checkout.gatewayOrderId));
 
     const paid = await fetch(`${base}/sandbox/control/orders/${order.checkout.gatewayOrderId}/pay`, {
