@@ -396,6 +396,12 @@ test('every attack on the running embedded stack is refused, and none writes any
       '{"amount":100,"currency":"INR","constructor":{"prototype":{"polluted":1}}}',
     ],
     [
+      '__proto__ spelled with a JSON escape',
+      '/v1/orders',
+      { ...asAlice, 'idempotency-key': 'p5' },
+      '{"amount":100,"currency":"INR","notes":{"\\u005f_proto__":"x"}}',
+    ],
+    [
       '__proto__ in a refund',
       `/v1/orders/${bobOrder.id}/refunds`,
       { 'x-api-key': FINANCE, 'content-type': 'application/json', 'idempotency-key': 'p4' },

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import type { IdGenerator } from '../../ports/id-generator.ts';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -11,8 +11,18 @@ function encode(bytes: Uint8Array, length: number): string {
 
 /** 20 base62 chars (~119 bits): unguessable, and random prefixes keep Firestore writes spread. */
 export class RandomIds implements IdGenerator {
+  // one call to the system's generator per 100 ids rather than one per id, as node's randomUUID pools its bytes
+  private readonly pool = Buffer.alloc(2000);
+  private offset = this.pool.length;
+
   next(prefix: string): string {
-    return `${prefix}_${encode(randomBytes(20), 20)}`;
+    if (this.offset + 20 > this.pool.length) {
+      randomFillSync(this.pool);
+      this.offset = 0;
+    }
+    const id = `${prefix}_${encode(this.pool.subarray(this.offset, this.offset + 20), 20)}`;
+    this.offset += 20;
+    return id;
   }
 }
 
