@@ -53,7 +53,8 @@ function freePort(): Promise<number> {
 }
 
 async function startServer(entry: string, port: number, env: Record<string, string> = {}): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  // as `npm start` runs the stack (package.json), both sides alike: a young generation sized for a busy server
+  const child = spawn(process.execPath, ['--max-semi-space-size=16', '--import', 'tsx', entry], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PRINT_WALKTHROUGH: 'false', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
