@@ -7,153 +7,180 @@ export interface InProcessRequestInit {
   readonly signal?: AbortSignal | null;
 }
 
-const FIELDS = Symbol('in-process request fields');
+type HeadersInit = ConstructorParameters<typeof Headers>[0];
 
-interface Fields {
-  readonly url: string;
-  readonly method: string;
-  readonly init: InProcessRequestInit['headers'];
+/** What a light request or response holds: its own fields, a text body read at most once, the real object once built. */
+interface State<Real extends Request | Response> {
   readonly body: string | null;
-  readonly signal: AbortSignal | null;
+  readonly headersInit: HeadersInit;
   headers?: Headers;
   used: boolean;
-  real?: Request;
+  real?: Real;
 }
 
-type Light = Request & { [FIELDS]: Fields };
+const STATE = Symbol('in-process message');
+type Light<Real extends Request | Response, S extends State<Real>> = Real & { [STATE]: S };
 
-/** The real WHATWG request, built on first need from what is left of the light one. */
-function realOf(request: Light): Request {
-  const f = request[FIELDS];
-  f.real ??= new Request(f.url, {
-    method: f.method,
-    headers: headersOf(f),
-    body: f.used ? null : f.body,
-    ...(f.signal ? { signal: f.signal } : {}),
+const alreadyRead = () => Promise.reject(new TypeError('Body is unusable: it has already been read'));
+
+/**
+ * The prototype of a light `Request` or `Response`: `own` answers from the light object's fields; the text body is
+ * read once from its field (and stays read once the real object exists, built without it); every other member
+ * builds the real object with `build` and answers from it, rarely asked for, so rarely built.
+ */
+function lightPrototype<Real extends Request | Response, S extends State<Real>>(options: {
+  readonly base: Real;
+  readonly build: (state: S) => Real;
+  readonly headers: (state: S) => Headers;
+  readonly own: (realOf: (light: Light<Real, S>) => Real) => PropertyDescriptorMap;
+  readonly realGetters: readonly string[];
+  readonly realMethods: readonly string[];
+}): object {
+  const realOf = (light: Light<Real, S>): Real => {
+    const state = light[STATE];
+    state.real ??= options.build(state);
+    return state.real;
+  };
+  const read = <T>(light: Light<Real, S>, parse: (text: string) => T): Promise<T> => {
+    const state = light[STATE];
+    if (state.used) return alreadyRead();
+    if (state.real) return state.real.text().then(parse);
+    state.used = true;
+    try {
+      return Promise.resolve(parse(state.body ?? ''));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+  const prototype = Object.create(options.base) as object;
+  Object.defineProperties(prototype, {
+    ...options.own(realOf),
+    headers: {
+      get(this: Light<Real, S>) {
+        return this[STATE].real?.headers ?? options.headers(this[STATE]);
+      },
+    },
+    bodyUsed: {
+      get(this: Light<Real, S>) {
+        return this[STATE].used || (this[STATE].real?.bodyUsed ?? false);
+      },
+    },
+    text: {
+      value(this: Light<Real, S>) {
+        return read(this, (text) => text);
+      },
+    },
+    json: {
+      value(this: Light<Real, S>) {
+        return read(this, (text) => JSON.parse(text) as unknown);
+      },
+    },
+    arrayBuffer: {
+      value(this: Light<Real, S>) {
+        return read(this, (text) => {
+          const bytes = Buffer.from(text);
+          return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+        });
+      },
+    },
   });
-  return f.real;
+  for (const key of options.realGetters) {
+    Object.defineProperty(prototype, key, {
+      get(this: Light<Real, S>) {
+        return (realOf(this) as unknown as Record<string, unknown>)[key];
+      },
+    });
+  }
+  for (const key of options.realMethods) {
+    Object.defineProperty(prototype, key, {
+      value(this: Light<Real, S>, ...args: unknown[]) {
+        if (this[STATE].used) {
+          if (key === 'clone') throw new TypeError('clone: the body has already been read');
+          return alreadyRead();
+        }
+        const real = realOf(this) as unknown as Record<string, (...a: unknown[]) => unknown>;
+        return real[key]!.apply(real, args);
+      },
+    });
+  }
+  return prototype;
 }
 
-function headersOf(f: Fields): Headers {
-  if (!f.headers) {
-    f.headers = new Headers(f.init);
-    if (f.body !== null) {
+interface RequestState extends State<Request> {
+  readonly url: string;
+  readonly method: string;
+  readonly signal: AbortSignal | null;
+}
+
+function requestHeaders(state: RequestState): Headers {
+  if (!state.headers) {
+    state.headers = new Headers(state.headersInit);
+    if (state.body !== null) {
       // as an HTTP client sends a body it holds whole: its exact length (a body limit reads it instead of streaming the
       // body to measure it), and no chunked framing, which a forwarded request may still name
-      f.headers.set('content-length', String(Buffer.byteLength(f.body)));
-      f.headers.delete('transfer-encoding');
+      state.headers.set('content-length', String(Buffer.byteLength(state.body)));
+      state.headers.delete('transfer-encoding');
     }
   }
-  return f.headers;
+  return state.headers;
 }
 
-const used = () => Promise.reject(new TypeError('Body is unusable: it has already been read'));
-
-function readBody<T>(request: Light, parse: (text: string) => T): Promise<T> {
-  const f = request[FIELDS];
-  // a body read here stays read, even once the real request exists (it was built without one)
-  if (f.used) return used();
-  if (f.real) return f.real.text().then(parse);
-  f.used = true;
-  try {
-    return Promise.resolve(parse(f.body ?? ''));
-  } catch (error) {
-    return Promise.reject(error);
-  }
-}
-
-const prototype = Object.create(Request.prototype) as Record<PropertyKey, unknown>;
-Object.defineProperties(prototype, {
-  url: {
-    get: function (this: Light) {
-      return this[FIELDS].url;
+const requestPrototype = lightPrototype<Request, RequestState>({
+  base: Request.prototype,
+  build: (state) =>
+    new Request(state.url, {
+      method: state.method,
+      headers: requestHeaders(state),
+      body: state.used ? null : state.body,
+      ...(state.signal ? { signal: state.signal } : {}),
+    }),
+  headers: requestHeaders,
+  own: (realOf) => ({
+    url: {
+      get(this: Light<Request, RequestState>) {
+        return this[STATE].url;
+      },
     },
-  },
-  method: {
-    get: function (this: Light) {
-      return this[FIELDS].method;
+    method: {
+      get(this: Light<Request, RequestState>) {
+        return this[STATE].method;
+      },
     },
-  },
-  headers: {
-    get: function (this: Light) {
-      return this[FIELDS].real?.headers ?? headersOf(this[FIELDS]);
+    signal: {
+      get(this: Light<Request, RequestState>) {
+        return this[STATE].signal ?? realOf(this).signal;
+      },
     },
-  },
-  signal: {
-    get: function (this: Light) {
-      return this[FIELDS].signal ?? realOf(this).signal;
-    },
-  },
-  bodyUsed: {
-    get: function (this: Light) {
-      return this[FIELDS].used || (this[FIELDS].real?.bodyUsed ?? false);
-    },
-  },
-  text: {
-    value: function (this: Light) {
-      return readBody(this, (text) => text);
-    },
-  },
-  json: {
-    value: function (this: Light) {
-      return readBody(this, (text) => JSON.parse(text) as unknown);
-    },
-  },
-  arrayBuffer: {
-    value: function (this: Light) {
-      return readBody(this, (text) => {
-        const bytes = Buffer.from(text);
-        return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-      });
-    },
-  },
+  }),
+  realGetters: [
+    'body',
+    'cache',
+    'credentials',
+    'destination',
+    'duplex',
+    'integrity',
+    'keepalive',
+    'mode',
+    'redirect',
+    'referrer',
+    'referrerPolicy',
+  ],
+  realMethods: ['blob', 'bytes', 'clone', 'formData'],
 });
-// everything else a Request has is answered by the real one: rarely asked for, so rarely built
-for (const key of [
-  'body',
-  'cache',
-  'credentials',
-  'destination',
-  'duplex',
-  'integrity',
-  'keepalive',
-  'mode',
-  'redirect',
-  'referrer',
-  'referrerPolicy',
-]) {
-  Object.defineProperty(prototype, key, {
-    get: function (this: Light) {
-      return (realOf(this) as unknown as Record<string, unknown>)[key];
-    },
-  });
-}
-for (const key of ['blob', 'bytes', 'clone', 'formData']) {
-  Object.defineProperty(prototype, key, {
-    value: function (this: Light, ...args: unknown[]) {
-      if (this[FIELDS].used) {
-        if (key === 'clone') throw new TypeError('Request.clone: the body has already been read');
-        return used();
-      }
-      const real = realOf(this) as unknown as Record<string, (...a: unknown[]) => unknown>;
-      return real[key]!.apply(real, args);
-    },
-  });
-}
 
 /**
  * A request handed from one part of the embedded stack to another (a task, a push, a scheduler job, a gateway call),
  * without WHATWG's construction cost: on Node 20 undici's `Request` parses the URL, builds an AbortSignal and a
  * transferable body stream up front, which was a sixth of an order's CPU. It is a `Request` (`instanceof` holds); the
- * URL, method, headers and text/JSON body are read from plain fields, and anything else (the signal, the body stream,
- * `clone`) builds the real request once and answers from it, as @hono/node-server's own lightweight request does.
+ * URL, method, headers and text/JSON body are read from plain fields, and anything else (the body stream, `clone`)
+ * builds the real request once and answers from it, as @hono/node-server's own lightweight request does.
  */
 export function inProcessRequest(url: string, init: InProcessRequestInit): Request {
-  const light = Object.create(prototype) as Light;
-  light[FIELDS] = {
+  const light = Object.create(requestPrototype) as Light<Request, RequestState>;
+  light[STATE] = {
     url,
     method: init.method.toUpperCase(),
-    init: init.headers,
+    headersInit: init.headers,
     body: init.body ?? null,
     signal: init.signal ?? null,
     used: false,
@@ -161,108 +188,55 @@ export function inProcessRequest(url: string, init: InProcessRequestInit): Reque
   return light;
 }
 
-const RESPONSE = Symbol('in-process response fields');
-
-interface ResponseFields {
+interface ResponseState extends State<Response> {
   readonly status: number;
-  readonly init: Readonly<Record<string, string>> | readonly (readonly [string, string])[];
-  readonly body: string | null;
-  headers?: Headers;
-  used: boolean;
-  real?: Response;
 }
-
-type LightResponse = Response & { [RESPONSE]: ResponseFields };
 
 /** Statuses a Response may not carry a body with. */
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
-function realResponseOf(response: LightResponse): Response {
-  const f = response[RESPONSE];
-  f.real ??= new Response(f.used ? null : f.body, {
-    status: f.status,
-    headers: responseHeadersOf(f),
-  });
-  return f.real;
-}
+const responseHeaders = (state: ResponseState): Headers => {
+  state.headers ??= new Headers(state.headersInit);
+  return state.headers;
+};
 
-function responseHeadersOf(f: ResponseFields): Headers {
-  f.headers ??= new Headers(f.init as ConstructorParameters<typeof Headers>[0]);
-  return f.headers;
-}
-
-function readResponse<T>(response: LightResponse, parse: (text: string) => T): Promise<T> {
-  const f = response[RESPONSE];
-  if (f.used) return used();
-  if (f.real) return f.real.text().then(parse);
-  f.used = true;
-  try {
-    return Promise.resolve(parse(f.body ?? ''));
-  } catch (error) {
-    return Promise.reject(error);
-  }
-}
-
-const responsePrototype = Object.create(Response.prototype) as Record<PropertyKey, unknown>;
-Object.defineProperties(responsePrototype, {
-  status: {
-    get: function (this: LightResponse) {
-      return this[RESPONSE].status;
+const responsePrototype = lightPrototype<Response, ResponseState>({
+  base: Response.prototype,
+  build: (state) =>
+    new Response(state.used ? null : state.body, { status: state.status, headers: responseHeaders(state) }),
+  headers: responseHeaders,
+  own: () => ({
+    status: {
+      get(this: Light<Response, ResponseState>) {
+        return this[STATE].status;
+      },
     },
-  },
-  ok: {
-    get: function (this: LightResponse) {
-      return this[RESPONSE].status >= 200 && this[RESPONSE].status < 300;
+    ok: {
+      get(this: Light<Response, ResponseState>) {
+        return this[STATE].status >= 200 && this[STATE].status < 300;
+      },
     },
-  },
-  headers: {
-    get: function (this: LightResponse) {
-      return this[RESPONSE].real?.headers ?? responseHeadersOf(this[RESPONSE]);
-    },
-  },
-  bodyUsed: {
-    get: function (this: LightResponse) {
-      return this[RESPONSE].used || (this[RESPONSE].real?.bodyUsed ?? false);
-    },
-  },
-  text: {
-    value: function (this: LightResponse) {
-      return readResponse(this, (text) => text);
-    },
-  },
-  json: {
-    value: function (this: LightResponse) {
-      return readResponse(this, (text) => JSON.parse(text) as unknown);
-    },
-  },
+  }),
+  realGetters: ['body', 'redirected', 'statusText', 'type', 'url'],
+  realMethods: ['blob', 'bytes', 'clone', 'formData'],
 });
-for (const key of ['body', 'redirected', 'statusText', 'type', 'url']) {
-  Object.defineProperty(responsePrototype, key, {
-    get: function (this: LightResponse) {
-      return (realResponseOf(this) as unknown as Record<string, unknown>)[key];
-    },
-  });
-}
-for (const key of ['arrayBuffer', 'blob', 'bytes', 'clone', 'formData']) {
-  Object.defineProperty(responsePrototype, key, {
-    value: function (this: LightResponse, ...args: unknown[]) {
-      if (this[RESPONSE].used) {
-        if (key === 'clone') throw new TypeError('Response.clone: the body has already been read');
-        return used();
-      }
-      const real = realResponseOf(this) as unknown as Record<string, (...a: unknown[]) => unknown>;
-      return real[key]!.apply(real, args);
-    },
-  });
-}
 
 /**
  * An answer carried back from another thread (the embedded stack's sandbox gateway), as {@link inProcessRequest} carries
  * a request: the status, headers and text body from plain fields, and the real `Response` built only if something asks
  * for more (the body stream, when the front door writes a sandbox page to a socket).
  */
-export function inProcessResponse(status: number, headers: ResponseFields['init'], body: string | null): Response {
-  const light = Object.create(responsePrototype) as LightResponse;
-  light[RESPONSE] = { status, init: headers, body: NULL_BODY_STATUSES.has(status) ? null : body, used: false };
+export function inProcessResponse(
+  status: number,
+  headers: Readonly<Record<string, string>> | readonly (readonly [string, string])[],
+  body: string | null,
+): Response {
+  const light = Object.create(responsePrototype) as Light<Response, ResponseState>;
+  light[STATE] = {
+    status,
+    headersInit: headers as HeadersInit,
+    body: NULL_BODY_STATUSES.has(status) ? null : body,
+    used: false,
+  };
   return light;
 }
