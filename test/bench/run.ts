@@ -278,9 +278,12 @@ if (topology && 'settled' in topology) {
   );
   const allFlat = Object.values(topology.memory).every((m) => m.flat);
   target(
-    'topology: memory flat per service (peak MiB)',
+    'topology: live heap flat per service (MiB, start→end; RSS peak)',
     Object.entries(topology.memory)
-      .map(([n, m]) => `${n} ${m.peakMiB.toFixed(0)} (${m.earlyMiB.toFixed(0)}→${m.lateMiB.toFixed(0)})`)
+      .map(
+        ([n, m]) =>
+          `${n} ${m.heapStartMiB.toFixed(1)}→${m.heapEndMiB.toFixed(1)} (RSS ${m.peakMiB.toFixed(0)}, ${m.earlyMiB.toFixed(0)}→${m.lateMiB.toFixed(0)})`,
+      )
       .join(', '),
     SUSTAIN >= 60 ? allFlat : null,
   );

@@ -1,5 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startLocalTopology } from '../../infra/local/topology.ts';
+import { SERVICES } from '../../services/catalogue/catalogue.ts';
 import { MemoryLogger } from '../../shared/adapters/logging/json-logger.ts';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -15,25 +18,72 @@ function memory(pid: number): { rss: number; hwm: number } | null {
   }
 }
 
+/**
+ * Each process's live heap in MiB: a heap snapshot (Node writes it on SIGUSR2, after a full GC) summed over its
+ * objects' own sizes. Unlike RSS, it does not count what V8 has reserved and not yet given back, so it tells a leak
+ * from a heap still sizing itself.
+ */
+async function liveHeaps(processes: ReadonlyMap<string, { pid?: number | undefined }>, dir: string) {
+  const before = new Set(readdirSync(dir));
+  const wanted = [...processes].filter(([, p]) => p.pid !== undefined);
+  for (const [, p] of wanted) process.kill(p.pid!, 'SIGUSR2');
+  const heaps: Record<string, number> = {};
+  for (const [name, p] of wanted) {
+    // the file appears at once and grows while it is written; it is done when its size stops changing
+    let file: string | undefined;
+    let size = -1;
+    for (let i = 0; i < 120; i++) {
+      await sleep(500);
+      file ??= readdirSync(dir).find((f) => !before.has(f) && f.includes(`.${p.pid}.`));
+      if (!file) continue;
+      const now = statSync(join(dir, file)).size;
+      if (now > 0 && now === size) break;
+      size = now;
+    }
+    if (!file) continue;
+    const snapshot = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+      snapshot: { meta: { node_fields: string[] } };
+      nodes: number[];
+    };
+    const fields = snapshot.snapshot.meta.node_fields;
+    let bytes = 0;
+    for (let i = fields.indexOf('self_size'); i < snapshot.nodes.length; i += fields.length)
+      bytes += snapshot.nodes[i]!;
+    heaps[name] = bytes / 1024 / 1024;
+    rmSync(join(dir, file), { force: true });
+  }
+  return heaps;
+}
+
 export interface TopologyResult {
   readonly seconds: number;
   readonly settled: number;
   readonly settledPerSecond: number;
   readonly errors: number;
-  /** Per service: peak RSS (VmHWM), and RSS at the end of the first and of the last quarter of the run. */
-  readonly memory: Record<string, { peakMiB: number; earlyMiB: number; lateMiB: number; flat: boolean }>;
+  /**
+   * Per service: peak RSS (VmHWM); RSS over the first and the last quarter of the run; the live heap at its start and
+   * its end; flat when the live heap ends within 10 % (or 4 MiB) of where it started.
+   */
+  readonly memory: Record<
+    string,
+    { peakMiB: number; earlyMiB: number; lateMiB: number; heapStartMiB: number; heapEndMiB: number; flat: boolean }
+  >;
 }
 
 /**
  * The end-to-end pipeline on the emulator topology (each service its own process, Firestore and Pub/Sub emulators,
  * the Cloud Tasks emulator): `workers` customers create and pay orders for `seconds`, each waiting for its order to
  * read `succeeded`, first for `warmupSeconds` (neither counted nor sampled: V8 compiles and sizes its heaps), then for
- * `seconds`. Memory is sampled every second from each service's /proc status; "flat" means the last quarter's RSS is
- * within 15 % (or 16 MiB) of the first quarter's.
+ * `seconds`. RSS is sampled every second from each service's /proc status, and the live heap is read from a heap
+ * snapshot of each service at the start and at the end; "flat" means the live heap ends within 10 % (or 4 MiB) of
+ * where it started.
  */
 export async function topologyPipeline(seconds: number, workers = 8, warmupSeconds = 15): Promise<TopologyResult> {
+  const snapshots = mkdtempSync(join(tmpdir(), 'bench-heaps-'));
+  const heapArgs = ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${snapshots}`];
   const topology = await startLocalTopology({
     port: 0,
+    nodeArgs: Object.fromEntries(SERVICES.map((s) => [s.name, heapArgs])),
     // the abuse limits are for real customers: eight workers paying as fast as they can would be throttled
     settings: {
       LOG_LEVEL: 'ERROR',
@@ -96,12 +146,14 @@ export async function topologyPipeline(seconds: number, workers = 8, warmupSecon
         }),
       );
     await drive(performance.now() + warmupSeconds * 1000, false);
+    const heapStart = await liveHeaps(topology.processes, snapshots);
     const started = performance.now();
     sample();
     const sampler = setInterval(sample, 1000);
     await drive(started + seconds * 1000, true);
     clearInterval(sampler);
     const elapsed = (performance.now() - started) / 1000;
+    const heapEnd = await liveHeaps(topology.processes, snapshots);
     const mem: TopologyResult['memory'] = {};
     for (const [name, p] of topology.processes) {
       const rss = samples.get(name) ?? [];
@@ -110,10 +162,20 @@ export async function topologyPipeline(seconds: number, workers = 8, warmupSecon
       const early = mean(rss.slice(0, quarter));
       const late = mean(rss.slice(-quarter));
       const peak = p.pid ? (memory(p.pid)?.hwm ?? 0) : 0;
-      mem[name] = { peakMiB: peak, earlyMiB: early, lateMiB: late, flat: late - early <= Math.max(16, early * 0.15) };
+      const heapStartMiB = heapStart[name] ?? 0;
+      const heapEndMiB = heapEnd[name] ?? 0;
+      mem[name] = {
+        peakMiB: peak,
+        earlyMiB: early,
+        lateMiB: late,
+        heapStartMiB,
+        heapEndMiB,
+        flat: heapEndMiB > 0 && heapEndMiB - heapStartMiB <= Math.max(4, heapStartMiB * 0.1),
+      };
     }
     return { seconds: elapsed, settled, settledPerSecond: settled / elapsed, errors, memory: mem };
   } finally {
     await topology.stop();
+    rmSync(snapshots, { recursive: true, force: true });
   }
 }
