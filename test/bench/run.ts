@@ -278,11 +278,11 @@ if (topology && 'settled' in topology) {
   );
   const allFlat = Object.values(topology.memory).every((m) => m.flat);
   target(
-    'topology: live heap flat per service (MiB, start→end; RSS peak)',
+    'topology: live heap flat in the second half (MiB, start→half→end; RSS)',
     Object.entries(topology.memory)
       .map(
         ([n, m]) =>
-          `${n} ${m.heapStartMiB.toFixed(1)}→${m.heapEndMiB.toFixed(1)} (RSS ${m.peakMiB.toFixed(0)}, ${m.earlyMiB.toFixed(0)}→${m.lateMiB.toFixed(0)})`,
+          `${n} ${m.heapStartMiB.toFixed(1)}→${m.heapMidMiB.toFixed(1)}→${m.heapEndMiB.toFixed(1)} (RSS ${m.peakMiB.toFixed(0)}, ${m.earlyMiB.toFixed(0)}→${m.lateMiB.toFixed(0)})`,
       )
       .join(', '),
     SUSTAIN >= 60 ? allFlat : null,
