@@ -27,7 +27,18 @@ const webhookFetch = (async (input: string | URL | Request, init?: RequestInit) 
     body: typeof init?.body === 'string' ? init.body : null,
   };
   const id = next++;
-  const response = await new Promise<WireResponse | null>((resolve) => {
+  const signal = init?.signal;
+  const response = await new Promise<WireResponse | null>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    // the sender's per-attempt timeout: an answer that never comes is retried as a network failure would be
+    signal?.addEventListener(
+      'abort',
+      () => {
+        webhookAnswers.delete(id);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
     webhookAnswers.set(id, resolve);
     post({ kind: 'webhook', id, request });
   });

@@ -83,10 +83,25 @@ export function startSandboxThread(data: SandboxThreadData, webhookFetch: typeof
     { eval: true, workerData: data },
   );
   let next = 0;
-  const waiting = new Map<number, (message: FromSandbox) => void>();
-  const ask = (message: ToSandbox & { id: number }): Promise<FromSandbox> =>
-    new Promise((resolve) => {
-      waiting.set(message.id, resolve);
+  const waiting = new Map<number, { resolve: (message: FromSandbox) => void; reject: (error: unknown) => void }>();
+  let ended: Error | null = null;
+  /** Asks the thread and waits for its answer, or until `signal` (the caller's deadline) aborts or the thread ends. */
+  const ask = (message: ToSandbox & { id: number }, signal?: AbortSignal | null): Promise<FromSandbox> =>
+    new Promise((resolve, reject) => {
+      if (ended) return reject(ended);
+      if (signal?.aborted) return reject(signal.reason);
+      const onAbort = () => {
+        waiting.delete(message.id);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      waiting.set(message.id, {
+        resolve: (answer) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(answer);
+        },
+        reject,
+      });
       worker.postMessage(message);
     });
   worker.on('message', (message: FromSandbox) => {
@@ -94,10 +109,18 @@ export function startSandboxThread(data: SandboxThreadData, webhookFetch: typeof
       void deliverWebhook(message.id, message.request);
       return;
     }
-    const resolve = waiting.get(message.id);
+    const pending = waiting.get(message.id);
     waiting.delete(message.id);
-    resolve?.(message);
+    pending?.resolve(message);
   });
+  // a thread that fails or ends fails what waits on it (a gateway call then reads as the gateway unreachable)
+  const end = (error: Error) => {
+    ended = error;
+    for (const pending of waiting.values()) pending.reject(error);
+    waiting.clear();
+  };
+  worker.on('error', (error: Error) => end(error));
+  worker.on('exit', (code) => end(new Error(`the sandbox thread ended (exit code ${code})`)));
   async function deliverWebhook(id: number, request: WireRequest): Promise<void> {
     let response: WireResponse | null = null;
     try {
@@ -112,8 +135,8 @@ export function startSandboxThread(data: SandboxThreadData, webhookFetch: typeof
     }
     worker.postMessage({ kind: 'webhook-answer', id, response } satisfies ToSandbox);
   }
-  const call = async (wire: WireRequest): Promise<Response> => {
-    const answer = await ask({ kind: 'request', id: next++, request: wire });
+  const call = async (wire: WireRequest, signal?: AbortSignal | null): Promise<Response> => {
+    const answer = await ask({ kind: 'request', id: next++, request: wire }, signal);
     if (answer.kind !== 'response') throw new Error(`sandbox thread answered ${answer.kind} to a request`);
     return inProcessResponse(answer.response.status, answer.response.headers, answer.response.body);
   };
@@ -122,7 +145,7 @@ export function startSandboxThread(data: SandboxThreadData, webhookFetch: typeof
   return {
     app,
     fetch: (async (input: string | URL | Request, init?: RequestInit) =>
-      call(await toWire(input, init))) as typeof fetch,
+      call(await toWire(input, init), init?.signal)) as typeof fetch,
     async settle() {
       await ask({ kind: 'settle', id: next++ });
     },
