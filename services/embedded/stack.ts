@@ -117,7 +117,10 @@ function toRequest(input: string | URL | Request, init?: RequestInit): Request {
   if (!plain) return new Request(input, init);
   return inProcessRequest(String(input), {
     method: init?.method ?? 'GET',
-    headers: new Headers(init?.headers),
+    // a record or Headers is taken as it is (the light request builds its Headers only when asked); pairs are not
+    headers: Array.isArray(init?.headers)
+      ? new Headers(init.headers as [string, string][])
+      : (init?.headers as Record<string, string> | Headers | undefined),
     body: (init?.body as string | null | undefined) ?? null,
     signal: init?.signal ?? null,
   });
