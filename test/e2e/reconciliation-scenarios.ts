@@ -159,21 +159,38 @@ export function registerReconciliationScenarios(
       );
       t.is(refundedMismatch.refunds.length, 1, 'the mismatched payment is refunded once');
       t.is(refundedMismatch.refunds[0].id, `rfd_${mismatchPay.paymentId}`);
+      // with status checks running on their own, the order's last check may refund the second capture while the
+      // run is between its payments and its refunds: the run then also settles that refund (processed at the
+      // gateway, its webhook still in flight). Either way there is one finding of the capture and one refund.
       const secondCapture = diff(first, twice.order.id);
-      if (!options.checksRunOnTheirOwn || secondCapture.length > 0) {
+      const refundSettled = (d: any) =>
+        options.checksRunOnTheirOwn &&
+        d.kind === 'refund-state' &&
+        d.action === 'settle-refund' &&
+        d.paymentId === second.paymentId &&
+        d.result === 'done';
+      const captureFound = secondCapture.filter((d) => !refundSettled(d));
+      if (!options.checksRunOnTheirOwn || captureFound.length > 0) {
         t.deepEqual(
-          secondCapture.map((d) => [d.kind, d.paymentId]),
+          captureFound.map((d) => [d.kind, d.paymentId]),
           [['unaccepted-capture', second.paymentId]],
           'the second capture is found',
         );
-        t.true(['done', 'refused'].includes(secondCapture[0]?.result), secondCapture[0]?.result);
+        t.true(['done', 'refused'].includes(captureFound[0]?.result), captureFound[0]?.result);
       }
       // whoever found it (the run, or the order's own last status check), the second capture is refunded
       const twiceAfter = await until(
         h,
         () => c.order(twice.order.id),
-        (o) => o.refunds.some((r: any) => r.paymentId === second.paymentId),
+        // processed, not only made: a refund whose webhook is still in flight would give the second run a refund to
+        // settle
+        (o) => o.refunds.some((r: any) => r.paymentId === second.paymentId && r.status === 'processed'),
         3,
+      );
+      t.is(
+        twiceAfter.refunds.filter((r: any) => r.paymentId === second.paymentId).length,
+        1,
+        'the second capture is refunded once, whoever found it',
       );
       t.like(
         twiceAfter.captures.find((p: any) => p.paymentId === second.paymentId),
