@@ -129,6 +129,9 @@ export function registerReconciliationScenarios(
       const ours = new Set([lostSuccess.id, lostFailure.id, unpaid.id, mismatch.id, twice.order.id, refunded.order.id]);
       const mine = (report: any) => (report.differences as any[]).filter((d) => ours.has(d.orderId));
       const diff = (report: any, orderId: string) => mine(report).filter((d) => d.orderId === orderId);
+      // with checks running on their own, the order's own chain may take the same step between the run's finding and
+      // its action: the action then finds it done already ('unchanged')
+      const acted = (result: string) => result === 'done' || (options.checksRunOnTheirOwn && result === 'unchanged');
 
       // each order in its outcome
       t.is((await c.order(lostSuccess.id)).status, 'succeeded', 'the lost success is settled');
@@ -147,7 +150,7 @@ export function registerReconciliationScenarios(
       if (!options.checksRunOnTheirOwn) t.true(mismatched.length >= 1, 'the amount mismatch is reported');
       t.true(
         mismatched.every(
-          (d) => d.kind === 'amount-mismatch' && d.paymentId === mismatchPay.paymentId && d.result === 'done',
+          (d) => d.kind === 'amount-mismatch' && d.paymentId === mismatchPay.paymentId && acted(d.result),
         ),
         JSON.stringify(mismatched),
       );
@@ -168,7 +171,7 @@ export function registerReconciliationScenarios(
         d.kind === 'refund-state' &&
         d.action === 'settle-refund' &&
         d.paymentId === second.paymentId &&
-        d.result === 'done';
+        acted(d.result);
       const captureFound = secondCapture.filter((d) => !refundSettled(d));
       if (!options.checksRunOnTheirOwn || captureFound.length > 0) {
         t.deepEqual(
@@ -176,7 +179,7 @@ export function registerReconciliationScenarios(
           [['unaccepted-capture', second.paymentId]],
           'the second capture is found',
         );
-        t.true(['done', 'refused'].includes(captureFound[0]?.result), captureFound[0]?.result);
+        t.true(acted(captureFound[0]?.result) || captureFound[0]?.result === 'refused', captureFound[0]?.result);
       }
       // whoever found it (the run, or the order's own last status check), the second capture is refunded
       const twiceAfter = await until(
@@ -199,7 +202,7 @@ export function registerReconciliationScenarios(
       );
       const refundDiff = diff(first, refunded.order.id);
       t.true(
-        refundDiff.every((d) => d.kind === 'refund-state' && d.action === 'settle-refund' && d.result === 'done'),
+        refundDiff.every((d) => d.kind === 'refund-state' && d.action === 'settle-refund' && acted(d.result)),
         JSON.stringify(refundDiff),
       );
       if (!options.checksRunOnTheirOwn) t.is(refundDiff.length, 1, 'the lost refund webhook is made up for');
