@@ -16,6 +16,20 @@ export interface ServiceAppOptions {
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 /**
+ * Sets `X-Request-Id` on the response's own headers: `c.header` after the handler would copy every response. A
+ * response whose headers are immutable (a `fetch` result, `Response.redirect`) is answered by a copy instead.
+ */
+function setRequestId(res: Response, requestId: string, replace: (copy: Response) => void): void {
+  try {
+    res.headers.set('x-request-id', requestId);
+  } catch {
+    const copy = new Response(res.body, res);
+    copy.headers.set('x-request-id', requestId);
+    replace(copy);
+  }
+}
+
+/**
  * The frame every service's app is built in: a request id (taken from `X-Request-Id` when sane), a request-scoped
  * structured logger, security headers, a body size limit checked before the body is read (Content-Length, then the
  * stream as it arrives), problem+json for every error (a generic 500 for anything unexpected), and a JSON 404 for
@@ -31,8 +45,9 @@ export function createServiceApp(options: ServiceAppOptions): Hono<AppEnv> {
     c.set('logger', logger);
     const started = performance.now();
     await next();
-    // on the response's own headers: `c.header` after the handler would copy the whole response
-    c.res.headers.set('x-request-id', requestId);
+    setRequestId(c.res, requestId, (copy) => {
+      c.res = copy;
+    });
     logger.log(c.res.status >= 500 ? 'ERROR' : 'INFO', 'request', {
       httpRequest: {
         requestMethod: c.req.method,
