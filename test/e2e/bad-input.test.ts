@@ -62,6 +62,18 @@ test('bad input at every route → 4xx problem+json, never a 5xx', async (t) => 
     ['POST', '/tasks/deliver-notification'],
     ['GET', '/v1/ops/deliveries?orderId=nope'],
     ['POST', '/v1/ops/accounts/%3Cx%3E/close'],
+    ['GET', `/v1/orders/${order.id}/payments?limit=0`],
+    ['GET', '/v1/orders/ord_nope/stream'],
+    ['GET', '/v1/account'],
+    ['GET', '/v1/ops/orders/%3Cx%3E'],
+    ['GET', '/v1/ops/audit?limit=1e9&cursor=%FF'],
+    ['GET', '/v1/ops/webhook-issues?limit=-5&cursor=..'],
+    ['POST', '/v1/ops/reconciliations'],
+    ['GET', '/v1/ops/reconciliations?limit=x&cursor=%00'],
+    ['GET', '/v1/ops/reconciliations/rec_%3Cx%3E?limit=9999'],
+    ['POST', '/tasks/reconcile'],
+    ['POST', '/jobs/sweep-outbox'],
+    ['POST', '/jobs/reconcile'],
   ];
   const token = await h.stack.issuer.pushToken();
   const customerToken = ((await (await h.fetch(`/dev/token?customerId=${c.customerId}`)).json()) as { token: string })
